@@ -1,0 +1,88 @@
+"""The dashboard application: Dash Pages over the pages in dashboards/.
+
+Run it with `scripts/serve` (gunicorn, see gunicorn.conf.py) or, for development,
+`python app.py` (debug only when MIGDASH_DEBUG=1). `server` is the WSGI application.
+"""
+from __future__ import annotations
+
+import os
+
+import dash
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, html
+from flask import request
+
+from dashboards._i18n import lang_of, t
+
+INDEX = """<!DOCTYPE html>
+<html lang="bg">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+<footer>
+{%config%}
+{%scripts%}
+{%renderer%}
+</footer>
+</body>
+</html>"""
+
+
+class Dashboard(dash.Dash):
+    """Dash with the page language in <html lang> and a description, both from the URL."""
+
+    def interpolate_index(self, **kwargs):
+        html_text = super().interpolate_index(**kwargs)
+        lang = lang_of(request.args.get("lang"))
+        html_text = html_text.replace('<html lang="bg">', f'<html lang="{lang}">', 1)
+        description = t("shell.description", lang).replace('"', "&quot;")
+        tag = f'<meta name="description" content="{description}">'
+        if '<meta name="description" content="">' in html_text:
+            return html_text.replace('<meta name="description" content="">', tag, 1)
+        return html_text.replace("<head>", f"<head>\n{tag}", 1)
+
+
+app = Dashboard(
+    __name__,
+    use_pages=True,
+    pages_folder="dashboards",
+    title=t("shell.product", "bg"),
+    update_title=None,
+    suppress_callback_exceptions=True,
+    serve_locally=True,
+    compress=True,
+    index_string=INDEX,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+)
+server = app.server
+app.layout = html.Div([dash.page_container])
+
+# Title and <html lang> follow the page; the mobile menu opens and closes without a server call.
+clientside_callback(ClientsideFunction("migdash", "meta"), Output("shell-meta-sink", "children"), Input("shell-meta", "data"))
+clientside_callback(
+    "function(n, open){ return n ? !open : open; }",
+    Output("shell-collapse", "is_open"), Input("shell-toggler", "n_clicks"), State("shell-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+
+
+def _finish_setup() -> None:
+    """Run Dash's first-request setup now, in one thread.
+
+    Dash registers its script paths and the Pages router in a `before_request` hook that marks
+    itself done before it finishes; under a threaded server the first page's parallel script
+    requests can then fail with "not a registered library". One request at start-up avoids it
+    (it reads no data).
+    """
+    server.test_client().get("/_dash-layout")
+
+
+_finish_setup()
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+            debug=os.environ.get("MIGDASH_DEBUG") == "1")

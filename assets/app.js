@@ -1,0 +1,51 @@
+/* Small client-side helpers of the dashboard (no outside requests). */
+window.migdash = window.migdash || {};
+
+/* Build the query string from control values; keep parameters the page does not control (lang). */
+window.migdash.toSearch = function (names, defaults, values, search) {
+  const params = new URLSearchParams(search || "");
+  names.forEach(function (name, i) {
+    let v = values[i];
+    if (Array.isArray(v)) v = v.join(",");
+    const d = Array.isArray(defaults[name]) ? defaults[name].join(",") : defaults[name];
+    if (v === null || v === undefined || v === "" || String(v) === String(d)) params.delete(name);
+    else params.set(name, String(v));
+  });
+  const out = params.toString().replace(/%2C/g, ",");
+  const next = out ? "?" + out : "";
+  if (next === (search || "")) return window.dash_clientside.no_update;
+  return next;
+};
+
+/* A page re-rendered from the URL replaces its controls: give focus back to the control the
+   user was using, so keyboard users keep their place. */
+(function () {
+  let lastId = null;
+  document.addEventListener("focusin", function (e) {
+    const el = e.target.closest("[id]");
+    if (el && el.id) lastId = el.id;
+  });
+  const observer = new MutationObserver(function () {
+    if (!lastId || (document.activeElement && document.activeElement !== document.body)) return;
+    const el = document.getElementById(lastId);
+    if (!el) return;
+    const focusable = el.matches("input,select,textarea,button,a,[tabindex]") ? el :
+      el.querySelector("input,select,textarea,button,a,[tabindex]");
+    if (focusable) focusable.focus({preventScroll: true});
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    observer.observe(document.body, {childList: true, subtree: true});
+  });
+})();
+
+/* Page title and <html lang> follow the page the server rendered. */
+window.dash_clientside = window.dash_clientside || {};
+window.dash_clientside.migdash = {
+  meta: function (meta) {
+    if (meta) {
+      if (meta.title) document.title = meta.title;
+      if (meta.lang) document.documentElement.lang = meta.lang;
+    }
+    return window.dash_clientside.no_update;
+  }
+};

@@ -1,0 +1,1 @@
+"""Dash pages and UI of the dashboard. Modules starting with "_" are shared and not pages."""

@@ -1,0 +1,92 @@
+"""Interface text from the catalogues in locales/ and locale formatting with Babel.
+
+`t("plan.title", lang)` looks a key up in locales/<lang>.yml; a missing key raises in tests
+(tests/test_i18n.py checks both catalogues have the same keys) and shows the key in production.
+Numbers, dates and money are formatted by locale: "1 234,5" in Bulgarian, "1,234.5" in English.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from babel.dates import format_date as _format_date
+from babel.numbers import format_decimal, format_percent
+
+LANGS = ("bg", "en")
+DEFAULT_LANG = "bg"
+LOCALES = {"bg": "bg_BG", "en": "en_GB"}
+FOLDER = Path(__file__).with_name("locales")
+log = logging.getLogger(__name__)
+
+
+def lang_of(value) -> str:
+    """A language code from user input (query string): anything unknown means Bulgarian."""
+    return value if value in LANGS else DEFAULT_LANG
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    data = yaml.safe_load((FOLDER / f"{lang}.yml").read_text(encoding="utf-8")) or {}
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node) -> None:
+        for key, value in node.items():
+            full = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                walk(full, value)
+            else:
+                flat[full] = str(value)
+
+    walk("", data)
+    return flat
+
+
+def t(key: str, lang: str, **values) -> str:
+    text = catalogue(lang_of(lang)).get(key)
+    if text is None:
+        log.warning("missing translation %s [%s]", key, lang)
+        return key
+    return text.format(**values) if values else text
+
+
+def has(key: str, lang: str) -> bool:
+    return key in catalogue(lang_of(lang))
+
+
+def number(value, lang: str, decimals: int | None = None) -> str:
+    """1 234,5 (bg) / 1,234.5 (en); '–' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=fmt, locale=LOCALES[lang_of(lang)])
+
+
+def percent(value, lang: str, decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "") + " %" if lang == "bg" else "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(value, format=fmt, locale=LOCALES[lang_of(lang)])
+
+
+def money(value, currency: str, lang: str) -> str:
+    """Amounts as in the plan: whole units, the currency after the number ('6 000 000 лв.', 'BGN 6,000,000')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    amount = number(round(value), lang, 0)
+    if lang_of(lang) == "bg":
+        return f"{amount} {'лв.' if currency == 'BGN' else 'евро'}"
+    return f"{'BGN' if currency == 'BGN' else 'EUR'} {amount}"
+
+
+def day(value, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return _format_date(value, format="d MMMM y" if lang == "en" else "d MMMM y 'г.'", locale=LOCALES[lang_of(lang)])

@@ -1,0 +1,1 @@
+"""ETL of the Bulgarian migration data dashboard: data/raw -> validated, versioned Parquet."""

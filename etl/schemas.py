@@ -1,0 +1,161 @@
+"""The data contract: every published table, its columns (BG/EN description, type, unit) and rules.
+
+One declaration serves the pandera validation, the Parquet types, the Frictionless
+`datapackage.json`, the `/data` catalogue and the API. Add a column here first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+
+GOALS = ["I", "II", "III", "IV", "V", "VI", "VII"]
+THEMES = ["returns", "readmissions", "asylum", "protection", "temporary_protection", "trafficking", "irregular_migration"]
+FLAGS = ["provisional", "estimated", "rounded", "suppressed", "break", "definition_differs", "confidential"]
+FREQS = ["A", "Q", "M"]
+UNITS = ["count", "percent", "BGN", "EUR", "persons", "decisions", "operations"]
+COMPARISONS = ["at least", "at most", "keep"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # string | int | float | bool | date | list
+    bg: str
+    en: str
+    nullable: bool = False
+    unit: str | None = None
+    checks: tuple = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    bg: str
+    en: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    sort: tuple[str, ...] = ()
+    group: str = "plan"  # plan | statistics | meta
+    checks: tuple = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _isin(values):
+    return (pa.Check.isin(values),)
+
+
+S, I, F, B, D, L = "string", "int", "float", "bool", "date", "list"
+
+TABLES: dict[str, Table] = {t.name: t for t in [
+    Table("plans", "Годишни планове", "Yearly action plans", (
+        Column("plan_year", I, "Година на плана", "Plan year"),
+        Column("status", S, "Статус на документа (проект или окончателен)", "Document status (draft or final)", checks=_isin(["draft", "final"])),
+        Column("title", S, "Заглавие на документа", "Document title"),
+        Column("issuer", S, "Издател", "Issuer"),
+        Column("source_id", S, "Код на източника (виж sources)", "Source id (see sources)"),
+        Column("measures_stated", I, "Брой мерки, посочен в текста на плана", "Number of measures the plan's text states", nullable=True),
+    ), key=("plan_year",), sort=("plan_year",)),
+    Table("goals", "Стратегически цели", "Strategic goals", (
+        Column("plan_year", I, "Година на плана", "Plan year"),
+        Column("goal", S, "Стратегическа цел (I–VII)", "Strategic goal (I–VII)", checks=_isin(GOALS)),
+        Column("name_bg", S, "Наименование на български", "Name in Bulgarian"),
+        Column("name_en", S, "Наименование на английски", "Name in English"),
+        Column("source_line", I, "Ред в документа", "Line in the document"),
+    ), key=("plan_year", "goal"), sort=("plan_year", "goal")),
+    Table("measures", "Мерки на плана", "Plan measures", (
+        Column("plan_year", I, "Година на плана", "Plan year"),
+        Column("measure_id", S, "Уникален код на мярката", "Unique measure id"),
+        Column("number", S, "№ както е отпечатан", "№ as printed"),
+        Column("goal", S, "Стратегическа цел", "Strategic goal", checks=_isin(GOALS)),
+        Column("title", S, "Мярка", "Measure (Bulgarian, official)"),
+        Column("title_en", S, "Мярка на английски (неофициален превод)", "Measure in English (unofficial translation)", nullable=True),
+        Column("objective", S, "Стратегическа цел / цел", "Objective"),
+        Column("expected_results", S, "Очаквани резултати", "Expected results"),
+        Column("budget_text", S, "Бюджет (текст)", "Budget as written"),
+        Column("budget_bgn", F, "Бюджет в лева", "Budget in BGN", nullable=True, unit="BGN", checks=(pa.Check.ge(0),)),
+        Column("budget_eur", F, "Бюджет в евро (1 EUR = 1,95583 лв.)", "Budget in EUR (1 EUR = 1.95583 BGN)", nullable=True, unit="EUR", checks=(pa.Check.ge(0),)),
+        Column("funding", L, "Източници на финансиране", "Funding sources"),
+        Column("budget_shared_with", S, "Мярка, с която бюджетът е общ", "Measure whose budget this one shares", nullable=True),
+        Column("deadline_text", S, "Срок (текст)", "Deadline as written"),
+        Column("deadline_date", D, "Краен срок (дата)", "Deadline (end date)", nullable=True),
+        Column("source_line", I, "Ред в документа", "Line in the document"),
+        Column("notes", L, "Бележки за неточности в документа", "Notes on irregularities in the document"),
+    ), key=("measure_id",), sort=("plan_year", "goal", "measure_id")),
+    Table("indicators", "Индикатори", "Indicators", (
+        Column("plan_year", I, "Година на плана", "Plan year"),
+        Column("measure_id", S, "Мярка", "Measure id"),
+        Column("indicator_id", S, "Уникален код на индикатора", "Unique indicator id"),
+        Column("name", S, "Индикатор", "Indicator"),
+        Column("name_en", S, "Индикатор на английски (неофициален превод)", "Indicator in English (unofficial translation)", nullable=True),
+        Column("baseline_text", S, "Текуща стойност (текст)", "Baseline as written", nullable=True),
+        Column("baseline_value", F, "Текуща стойност в началото на годината", "Baseline value at the start of the year", nullable=True),
+        Column("target_text", S, "Целева стойност (текст)", "Target as written", nullable=True),
+        Column("target_value", F, "Целева стойност", "Target value", nullable=True),
+        Column("unit", S, "Мерна единица", "Unit", checks=_isin(UNITS)),
+        Column("comparison", S, "Посока на целта (поне, най-много, поддържане)", "Direction of the target (at least, at most, keep)", nullable=True, checks=_isin(COMPARISONS)),
+        Column("source_line", I, "Ред в документа", "Line in the document"),
+    ), key=("indicator_id",), sort=("plan_year", "measure_id", "indicator_id")),
+    Table("institutions", "Институции", "Institutions", (
+        Column("code", S, "Код", "Code"),
+        Column("abbr_bg", S, "Съкращение на български", "Abbreviation in Bulgarian"),
+        Column("abbr_en", S, "Съкращение на английски", "Abbreviation in English"),
+        Column("name_bg", S, "Наименование на български", "Name in Bulgarian"),
+        Column("name_en", S, "Наименование на английски", "Name in English"),
+        Column("parent_code", S, "Институция, към която принадлежи", "Parent institution", nullable=True),
+        Column("in_glossary", B, "В речника на съкращенията на плана", "In the plan's glossary of abbreviations"),
+        Column("source_line", I, "Ред в документа (речник или таблица)", "Line in the document (glossary or table)", nullable=True),
+    ), key=("code",), sort=("code",)),
+    Table("measure_institutions", "Отговорни институции и партньори", "Responsible institutions and partners", (
+        Column("measure_id", S, "Мярка", "Measure id"),
+        Column("institution_code", S, "Институция", "Institution code"),
+        Column("role", S, "Роля (отговорна или партньор)", "Role (responsible or partner)", checks=_isin(["responsible", "partner"])),
+    ), key=("measure_id", "institution_code"), sort=("institution_code", "role", "measure_id")),
+    Table("sources", "Източници на данни", "Data sources", (
+        Column("source_id", S, "Код на източника", "Source id"),
+        Column("kind", S, "Вид (документ на плана, шаблон, набор от данни)", "Kind (plan document, staff template, dataset)"),
+        Column("provider", S, "Доставчик", "Provider"),
+        Column("title", S, "Заглавие", "Title"),
+        Column("url", S, "Адрес", "URL", nullable=True),
+        Column("license", S, "Лиценз", "Licence", nullable=True),
+        Column("retrieved", S, "Дата на изтегляне или получаване", "Date retrieved or received", nullable=True),
+        Column("sha256", S, "Контролна сума на файла", "File checksum (SHA-256)"),
+        Column("file", S, "Файл в data/raw", "File in data/raw"),
+    ), key=("source_id",), sort=("source_id",), group="meta"),
+    Table("funding_sources", "Източници на финансиране", "Funding sources", (
+        Column("code", S, "Код", "Code"),
+        Column("name_bg", S, "Наименование на български", "Name in Bulgarian"),
+        Column("name_en", S, "Наименование на английски", "Name in English"),
+    ), key=("code",), sort=("code",)),
+]}
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    kinds = {S: pa.Column(str), I: pa.Column("int64"), F: pa.Column(float), B: pa.Column(bool), D: pa.Column(object), L: pa.Column(object)}
+    columns = {}
+    for c in table.columns:
+        base = kinds[c.dtype]
+        columns[c.name] = pa.Column(base.dtype, nullable=c.nullable, checks=list(c.checks), coerce=c.dtype in (S, I, F, B))
+    return pa.DataFrameSchema(columns, strict=True, unique=list(table.key), ordered=False)
+
+
+def arrow_schema(table: Table) -> pa_arrow.Schema:
+    kinds = {S: pa_arrow.string(), I: pa_arrow.int64(), F: pa_arrow.float64(), B: pa_arrow.bool_(),
+             D: pa_arrow.date32(), L: pa_arrow.list_(pa_arrow.string())}
+    return pa_arrow.schema([pa_arrow.field(c.name, kinds[c.dtype], nullable=c.nullable) for c in table.columns])
+
+
+def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Column order and sort order of the contract (the validation itself is `validate`)."""
+    frame = frame.reindex(columns=table.names)
+    if table.sort and len(frame):
+        frame = frame.sort_values(list(table.sort), kind="stable").reset_index(drop=True)
+    return frame

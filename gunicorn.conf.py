@@ -1,0 +1,25 @@
+"""gunicorn settings for serving the dashboard (`gunicorn -c gunicorn.conf.py app:server`).
+
+Each worker is a process with its own copy of the published data (loaded on first request and
+reloaded when a new version is published), so workers share nothing and can be added freely.
+Override any setting with GUNICORN_CMD_ARGS, the bind address with HOST and PORT.
+"""
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 5000          # recycle workers now and then: bounded memory over weeks
+max_requests_jitter = 500
+limit_request_line = 8190    # request limits: no huge URLs or headers
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = os.environ.get("ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+preload_app = False          # each worker imports the app itself; data loads on first request

@@ -1,0 +1,78 @@
+"""Shared fixtures: the embedded raw data, a published copy of it in a temporary data folder,
+and the browser options for dash.testing (Debian's chromium)."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+RAW = PROJECT / "data" / "raw"
+PLAN_TXT = RAW / "plan" / "plan-2024-draft.txt"
+SHARED = PROJECT.parent / "shared"
+REAL_DATA = SHARED / "real-data"
+
+
+def pytest_setup_options():
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    if Path("/usr/bin/chromium").exists():
+        options.binary_location = "/usr/bin/chromium"
+    for arg in ("--window-size=1280,900", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--lang=bg"):
+        options.add_argument(arg)
+    return options
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    """A data folder with a copy of data/raw, built and published once per test session."""
+    from etl.build import build
+
+    folder = tmp_path_factory.mktemp("data")
+    shutil.copytree(RAW, folder / "raw")
+    os.environ["MIGDASH_DATA_DIR"] = str(folder)
+    build()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def snap(data_dir):
+    from dashboards import _data
+
+    _data.reset()
+    return _data.snapshot()
+
+
+@pytest.fixture
+def fresh_data_dir(tmp_path, monkeypatch) -> Path:
+    """An empty-processed data folder with a copy of data/raw, for tests that publish."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    monkeypatch.setenv("MIGDASH_DATA_DIR", str(tmp_path))
+    yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def plan_tables():
+    """The 2024 plan parsed straight from the document (no publishing)."""
+    from etl.plan.cells import read_document
+    from etl.plan.parse import parse_plan
+
+    return parse_plan(read_document(PLAN_TXT), 2024, "draft")
+
+
+def real_file(relative: str) -> Path:
+    """A file from ../shared/real-data, or skip the test when it is not there (a user's clone)."""
+    path = REAL_DATA / relative
+    if not path.exists():
+        pytest.skip(f"real data file not available: {path}")
+    return path
+
+
+@pytest.fixture
+def server_port(worker_id) -> int:
+    """A port per xdist worker, so browser tests can run in parallel."""
+    return 58050 + (0 if worker_id in ("master", "gw0") else int(worker_id[2:]) * 10) + 1
