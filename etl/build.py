@@ -41,11 +41,35 @@ def collect(raw_dir: Path | None = None, progress=lambda message: None) -> Build
     if errors:
         raise EtlError(errors)
     tables["sources"] = pd.DataFrame(sources)
+    complete_institutions(tables)
     progress("validating")
     problems = validate_all(tables)
     if problems:
         raise EtlError(problems)
     return BuildResult(tables, warnings)
+
+
+def complete_institutions(tables: dict[str, pd.DataFrame]) -> None:
+    """Add registry rows for institutions that series or observations name but no plan does."""
+    from etl.plan.institutions import registry
+
+    known = set(tables["institutions"]["code"]) if "institutions" in tables else set()
+    used = set()
+    for name in ("series", "observations"):
+        if name in tables and "institution_code" in tables[name]:
+            used |= set(tables[name]["institution_code"].dropna())
+    by_code = {row["code"]: row for row in registry().rows}
+    extra = []
+    for code in sorted(used - known):
+        while code and code in by_code and code not in known:
+            row = by_code[code]
+            extra.append({"code": code, "abbr_bg": row["abbr_bg"], "abbr_en": row["abbr_en"], "name_bg": row["name_bg"],
+                          "name_en": row["name_en"], "parent_code": row.get("parent"), "in_glossary": False,
+                          "source_line": None})
+            known.add(code)
+            code = row.get("parent")
+    if extra:
+        tables["institutions"] = pd.concat([tables["institutions"], pd.DataFrame(extra)], ignore_index=True)
 
 
 def build(raw_dir: Path | None = None, progress=lambda message: None) -> BuildResult:
