@@ -41,9 +41,10 @@ def read_meta(path: Path) -> tuple[dict, list[Problem]]:
             return {}, [Problem(rel(side), f"the provenance sidecar is not valid YAML: {exc}")]
         recorded = str(meta.get("sha256") or "")
         if recorded and recorded != digest:
-            problems.append(Problem(rel(path), f"the file's checksum {digest[:12]}… differs from the one in "
-                                               f"{side.name} ({recorded[:12]}…): raw files are kept as received; "
-                                               f"if this is a new version, update its sidecar"))
+            problems.append(Problem(rel(path), f"the file changed since its provenance was recorded (checksum "
+                                               f"{digest[:12]}… instead of {recorded[:12]}… in {side.name}); the "
+                                               f"published checksum is the new one; update the sidecar's date and "
+                                               f"checksum when you review it", severity="warning"))
     else:
         modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date()
         meta = {"title": path.stem, "retrieved": modified.isoformat()}

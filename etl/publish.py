@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl import paths
+from etl import changelog, datapackage, paths
 from etl.problems import EtlError, Problem
 from etl.provenance import sha256
 from etl.schemas import TABLES, arrow_schema, conform
@@ -80,12 +80,29 @@ def write_table(name: str, frame: pd.DataFrame, folder: Path) -> Path:
     return path
 
 
+def read_version(version: str) -> dict[str, pd.DataFrame]:
+    folder = paths.versions_dir() / version
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return {name: pq.read_table(folder / entry["file"]).to_pandas() for name, entry in manifest["tables"].items()}
+
+
 def publish(tables: dict[str, pd.DataFrame], extra_files: dict[str, str] | None = None,
             summary: dict | None = None) -> str:
-    """Write a new version and make it current. Returns the version id."""
+    """Write a new version and make it current. Returns the version id.
+
+    The `changes` table (what differs from the version now current) is computed here, under the
+    lock, so two publishes can never both diff against the same previous version.
+    """
     with publish_lock():
         previous = current_version()
         version = new_version_id()
+        published = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        old_tables = None
+        if previous and not verify(paths.versions_dir() / previous):
+            old_tables = read_version(previous)
+        tables = dict(tables)
+        tables["changes"] = changelog.changes(version, published, old_tables, tables)
+        summary = {**(summary or {}), "changes": changelog.summary(tables["changes"], version)}
         paths.versions_dir().mkdir(parents=True, exist_ok=True)
         staging = paths.versions_dir() / f".staging-{version}"
         staging.mkdir()
@@ -98,11 +115,13 @@ def publish(tables: dict[str, pd.DataFrame], extra_files: dict[str, str] | None 
                 (staging / filename).write_text(text, encoding="utf-8")
             manifest = {
                 "version": version,
-                "published": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "published": published,
                 "previous": previous,
                 "tables": files,
                 "summary": summary or {},
             }
+            sources = tables["sources"].to_dict("records") if "sources" in tables else []
+            datapackage.write(staging, manifest, sources)
             (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             _fsync_dir(staging)
             final = paths.versions_dir() / version

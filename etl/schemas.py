@@ -173,6 +173,16 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Column("sha256", S, "Контролна сума на файла", "File checksum (SHA-256)"),
         Column("file", S, "Файл в data/raw", "File in data/raw"),
     ), key=("source_id",), sort=("source_id",), group="meta"),
+    Table("changes", "Промени при обновяване на данните", "Changes at each data update", (
+        Column("version", S, "Версия на данните", "Data version"),
+        Column("published", S, "Дата и час на публикуване", "Published (date and time)"),
+        Column("table", S, "Таблица", "Table"),
+        Column("change", S, "Вид промяна (добавен, премахнат, ревизиран)", "Change (added, removed, revised)", checks=_isin(["added", "removed", "revised"])),
+        Column("key", S, "Ключ на реда (JSON)", "Row key (JSON)"),
+        Column("field", S, "Променено поле", "Field changed", nullable=True),
+        Column("old", S, "Стара стойност", "Old value", nullable=True),
+        Column("new", S, "Нова стойност", "New value", nullable=True),
+    ), key=("version", "table", "change", "key", "field"), sort=(), group="meta"),
     Table("funding_sources", "Източници на финансиране", "Funding sources", (
         Column("code", S, "Код", "Code"),
         Column("name_bg", S, "Наименование на български", "Name in Bulgarian"),
