@@ -49,3 +49,23 @@ window.dash_clientside.migdash = {
     return window.dash_clientside.no_update;
   }
 };
+
+/* Rows with wrapped text are measured when drawn; if the web font arrives later the text grows,
+   so measure again once fonts are ready. */
+if (document.fonts && document.fonts.ready) {
+  document.fonts.ready.then(function () {
+    document.querySelectorAll(".md-grid[id]").forEach(function (el) {
+      if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
+        window.dash_ag_grid.getApiAsync(el.id).then(function (api) { api.resetRowHeights(); });
+      }
+    });
+  });
+}
+
+/* AG Grid cell renderers (dash-ag-grid looks them up here). A plain link renders at once, so
+   rows with wrapped text get their height right on the first draw. */
+window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {};
+window.dashAgGridComponentFunctions.Link = function (props) {
+  if (!props.data || !props.data.href) return props.value;
+  return React.createElement("a", {href: props.data.href}, props.value);
+};

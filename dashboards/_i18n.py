@@ -90,3 +90,14 @@ def day(value, lang: str) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     return _format_date(value, format="d MMMM y" if lang == "en" else "d MMMM y 'г.'", locale=LOCALES[lang_of(lang)])
+
+
+def month_or_day(value, lang: str) -> str:
+    """'December 2024' for a month's last day (how plans state deadlines), else the full date."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    import calendar
+
+    if value.day == calendar.monthrange(value.year, value.month)[1]:
+        return _format_date(value, format="LLLL y" + (" 'г.'" if lang == "bg" else ""), locale=LOCALES[lang_of(lang)])
+    return day(value, lang)

@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboards import _data
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page, status_banner
-from dashboards._i18n import number, t
+from dashboards._i18n import month_or_day, number, t
 from dashboards._queries import (filter_measures, goal_options, institution_options, institutions_by_measure,
                                  measure_title)
 
@@ -42,13 +42,21 @@ def grid_rows(snap, state: dict) -> list[dict]:
         rows.append({
             "number": m["number"].rstrip("."),
             "goal": m["goal"],
-            "title": f"[{title}]({href('/plan/measure/' + m['measure_id'], lang)})",
+            "title": title,
+            "href": href("/plan/measure/" + m["measure_id"], lang),
             "responsible": responsible.get(m["measure_id"], ""),
             "budget": m["budget_bgn"],
             "budget_label": number(m["budget_bgn"], lang) if m["budget_bgn"] == m["budget_bgn"] else "–",
-            "deadline": m["deadline_text"],
+            "deadline": deadline_label(m["deadline_date"], m["deadline_text"], lang),
         })
     return rows
+
+
+def deadline_label(when, text: str, lang: str) -> str:
+    """The deadline as the plan writes it (Bulgarian); in English the end date it gives."""
+    if lang == "bg" or when is None or when != when:
+        return text
+    return month_or_day(when, lang)
 
 
 def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
@@ -56,7 +64,7 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
         {"field": "number", "headerName": t("plan.col_number", lang), "width": 70, "sortable": True},
         {"field": "goal", "headerName": t("plan.col_goal", lang), "width": 80},
         {"field": "title", "headerName": t("plan.col_title", lang), "flex": 3, "minWidth": 260,
-         "cellRenderer": "markdown", "wrapText": True, "autoHeight": True},
+         "cellRenderer": "Link", "wrapText": True, "autoHeight": True},
         {"field": "responsible", "headerName": t("plan.col_responsible", lang), "flex": 1, "minWidth": 140,
          "wrapText": True, "autoHeight": True},
         {"field": "budget", "headerName": t("plan.col_budget", lang), "width": 130, "type": "rightAligned",
@@ -68,7 +76,7 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
         defaultColDef={"resizable": True, "sortable": True},
         dashGridOptions={"domLayout": "autoHeight", "ariaLabel": t("plan.table_label", lang),
                          "suppressCellFocus": False},
-        style={"width": "100%"}, className="plan-grid",
+        style={"width": "100%"}, className="plan-grid md-grid",
     )
 
 

@@ -47,6 +47,14 @@ def snap(data_dir):
     return _data.snapshot()
 
 
+@pytest.fixture(scope="session")
+def dash_app(snap):
+    """The Dash application, imported once the test data is published (pages need the app first)."""
+    import app as application
+
+    return application.app
+
+
 @pytest.fixture
 def fresh_data_dir(tmp_path, monkeypatch) -> Path:
     """An empty-processed data folder with a copy of data/raw, for tests that publish."""

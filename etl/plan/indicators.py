@@ -203,7 +203,7 @@ def read_item(item: str) -> list[Reading]:
         lead = re.sub(r"^\d+\s+(?=[А-ЯA-Z])", "", lead)  # a stray number before the name ("0 Брой ...")
         lead = re.split(r"(?<!\sг)(?<!т)\.\s+(?=[А-ЯA-Z])", lead)[-1]  # the sentence that holds the value
         rest = tidy(re.sub(r"^\s*[А-Яа-яA-Za-z]*\d+\b", "", after) if re.match(r"^\s*\S*\d", after) else after)
-        rest = re.sub(r"(?<=[^\W\d])\d+$", "", rest.lstrip(DASHES + " "))  # "аудио спот0": a stray repeat
+        rest = re.sub(r"(?<=[а-яa-z]{2})\d+$", "", rest.lstrip(DASHES + " "))  # "аудио спот0": a stray repeat
         if TIME_QUALIFIER_RE.match(lead) or TIME_LEAD_RE.match(lead):
             lead = ""
         if re.match(r"^(?:до|над|под|минимум|поне|по)$", lead, re.IGNORECASE):

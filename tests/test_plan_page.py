@@ -1,0 +1,72 @@
+"""/plan: filters from the URL, the measures table, both languages; one browser test per language."""
+from __future__ import annotations
+
+import pytest
+
+from dashboards._components.query import parse, search_of
+
+
+@pytest.fixture(scope="module")
+def plan_page(dash_app):
+    from dashboards import plan
+
+    return plan
+
+
+def test_plan_page_state_from_url_is_validated(plan_page, snap):
+    state = parse({"goal": "II", "inst": "DAB", "lang": "en", "x": "y"}, plan_page.PARAMS)
+    assert state == {"lang": "en", "goal": "II", "inst": "DAB", "role": None, "q": None}
+    bad = parse({"goal": "IX", "inst": "<script>", "role": "boss", "lang": "fr", "q": "x" * 10_000}, plan_page.PARAMS)
+    assert bad["goal"] is None and bad["inst"] is None and bad["role"] is None and bad["lang"] == "bg"
+    assert len(bad["q"]) <= 200
+    assert search_of(state, plan_page.PARAMS) == "?goal=II&inst=DAB&lang=en"
+
+
+def test_plan_page_rows_filtered_by_goal_institution_and_role(plan_page, snap):
+    base = {"lang": "bg", "goal": None, "inst": None, "role": None, "q": None}
+    assert len(plan_page.grid_rows(snap, base)) == 85
+    goal_ii = plan_page.grid_rows(snap, {**base, "goal": "II"})
+    assert len(goal_ii) == 19 and {r["goal"] for r in goal_ii} == {"II"}
+    sar = plan_page.grid_rows(snap, {**base, "inst": "DAB", "role": "responsible"})
+    assert {r["number"] for r in sar} == {str(n) for n in range(49, 63)} | {"44", "77"}  # 77: "НКБТХ, ДАБ"
+    text = plan_page.grid_rows(snap, {**base, "q": "Фронтекс"})
+    assert {"39", "74", "80"} <= {r["number"] for r in text}
+
+
+def test_plan_page_english_labels_and_links_keep_language(plan_page, snap):
+    rows = plan_page.grid_rows(snap, {"lang": "en", "goal": "V", "inst": None, "role": None, "q": None})
+    assert rows[0]["href"] == "/plan/measure/2024-067?lang=en"
+    assert rows[0]["responsible"] == "BP"  # Border Police, English abbreviation
+    assert rows[0]["budget_label"] == "–"
+
+
+def test_plan_page_layout_renders_both_languages(plan_page, snap):
+    bg = str(plan_page.layout(goal="III"))
+    en = str(plan_page.layout(goal="III", lang="en"))
+    assert "План за действие" in bg and "21 от 85 мерки" in bg
+    assert "Action plan" in en and "21 of 85 measures" in en
+    assert "Проект." in bg and "Draft." in en  # the draft status is shown wherever the plan is
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, goal_label, count_text", [
+    ("bg", "II. Сигурност", "19 от 85 мерки"),
+    ("en", "II. Security", "19 of 85 measures"),
+])
+def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, lang, goal_label, count_text):
+    dash_duo.start_server(dash_app, port=server_port)
+    suffix = "" if lang == "bg" else "?lang=en"
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan{suffix}")
+    dash_duo.wait_for_element("#plan-grid .ag-row", timeout=10)
+    assert dash_duo.find_element("html").get_attribute("lang") == lang
+    dash_duo.select_dcc_dropdown("#plan-goal", value=goal_label)
+    dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
+    url = dash_duo.driver.current_url
+    assert "goal=II" in url and (lang == "bg" or "lang=en" in url)
+    goals = {el.text for el in dash_duo.find_elements("#plan-grid .ag-row [col-id='goal']")}
+    assert goals == {"II"}
+    dash_duo.driver.refresh()  # the same URL gives the same view
+    dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
+    dash_duo.driver.back()  # back to the unfiltered plan
+    dash_duo.wait_for_text_to_equal("#plan-count", "85 от 85 мерки" if lang == "bg" else "85 of 85 measures", timeout=10)
+    assert dash_duo.get_logs() == []
