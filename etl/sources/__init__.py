@@ -1,0 +1,1 @@
+"""Importers, one module per input format, each with `read(path, meta) -> (observations, problems)`."""

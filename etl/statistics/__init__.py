@@ -1,0 +1,1 @@
+"""Statistics: the declared series registry, period parsing and the validation rules for observations."""
