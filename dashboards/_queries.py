@@ -45,8 +45,16 @@ def institutions_by_measure(snap: Snapshot, lang: str, role: str = "responsible"
     return named.groupby("measure_id", sort=False)["abbr"].agg(", ".join)
 
 
+def deadline_bucket(when) -> str:
+    """'2024-Q3' for a deadline date, 'open' for none (recurring or open-ended)."""
+    if when is None or when != when:
+        return "open"
+    return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
+
+
 def filter_measures(snap: Snapshot, goal: str | None = None, institution: str | None = None,
-                    role: str | None = None, text: str | None = None, lang: str = "bg") -> pd.DataFrame:
+                    role: str | None = None, text: str | None = None, lang: str = "bg",
+                    funding: str | None = None, due: str | None = None) -> pd.DataFrame:
     """Measures matching the filters, in plan order."""
     measures = snap["measures"]
     mask = pd.Series(True, index=measures.index)
@@ -58,9 +66,51 @@ def filter_measures(snap: Snapshot, goal: str | None = None, institution: str | 
         if role:
             links = links[links["role"] == role]
         mask &= measures["measure_id"].isin(links["measure_id"])
+    if funding:
+        mask &= measures["funding"].map(lambda codes: funding in list(codes))
+    if due:
+        mask &= measures["deadline_date"].map(deadline_bucket) == due
     if text:
         needle = text.strip().lower()
         haystack = (measures["title"].fillna("") + " " + measures["title_en"].fillna("") + " "
                     + measures["expected_results"].fillna("") + " " + measures["budget_text"].fillna("")).str.lower()
         mask &= haystack.str.contains(needle, regex=False)
     return measures[mask]
+
+
+def budget_total(measures: pd.DataFrame) -> float:
+    """Total budget in BGN, counting a budget shared by two measures once."""
+    shared = measures["budget_shared_with"].notna() & measures["budget_shared_with"].isin(measures["measure_id"])
+    return float(measures.loc[~shared, "budget_bgn"].fillna(0).sum())
+
+
+def indicator_name(indicators: pd.DataFrame, lang: str) -> pd.Series:
+    if lang == "en" and "name_en" in indicators:
+        return indicators["name_en"].where(indicators["name_en"].notna() & (indicators["name_en"] != ""), indicators["name"])
+    return indicators["name"]
+
+
+def plan_indicators(snap: Snapshot, measures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicators of the given measures, with measure number and goal, in plan order."""
+    ind = snap["indicators"]
+    ind = ind[ind["measure_id"].isin(measures["measure_id"])]
+    info = measures.set_index("measure_id")[["number", "goal"]]
+    ind = ind.join(info, on="measure_id")
+    return ind.assign(label_name=indicator_name(ind, lang))
+
+
+def goal_status_counts(snap: Snapshot, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    goals = snap["goals"].drop_duplicates("goal").set_index("goal")[label_column(lang)]
+    counts = indicators.groupby(["goal", "status"], as_index=False).size().rename(columns={"size": "indicators"})
+    counts["goal_label"] = [f"{g}. {goals.get(g, '')}" for g in counts["goal"]]
+    return counts.sort_values(["goal"], key=lambda s: s.map({g: i for i, g in enumerate(goals.index)}))
+
+
+def goal_summary(snap: Snapshot, measures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Per goal: measures, budget (BGN), indicators, indicators with a numeric target."""
+    rows = []
+    for goal, group in measures.groupby("goal", sort=False):
+        ind = indicators[indicators["goal"] == goal]
+        rows.append({"goal": goal, "measures": len(group), "budget_bgn": budget_total(group),
+                     "indicators": len(ind), "numeric_targets": int(ind["target_value"].notna().sum())})
+    return pd.DataFrame(rows, columns=["goal", "measures", "budget_bgn", "indicators", "numeric_targets"])

@@ -1,19 +1,26 @@
-"""/plan — the action-plan monitor: measures filterable by goal, institution, role and text."""
+"""/plan — the action-plan monitor: filters by goal, institution and role, funding source,
+deadline and text; a summary per goal; indicators by status; baseline → target (→ actual) on a
+common scale; the measures table."""
 from __future__ import annotations
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashboards import _data
+from dashboards._components.chart import chart_block
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page, status_banner
-from dashboards._i18n import month_or_day, number, t
-from dashboards._queries import (filter_measures, goal_options, institution_options, institutions_by_measure,
-                                 measure_title)
+from dashboards._figures import baseline_target_figure, goal_status_figure
+from dashboards._i18n import money, month_or_day, number, percent, t
+from dashboards._queries import (budget_total, deadline_bucket, filter_measures, goal_options, goal_status_counts,
+                                 goal_summary, institution_options, institutions_by_measure, label_column,
+                                 measure_title, plan_indicators)
 
-dash.register_page(__name__, path="/plan", nav_order=2, nav_key="nav.plan", title="План за действие")
+dash.register_page(__name__, path="/plan", nav_order=3, nav_key="nav.plan", title="План за действие")
+MAX_DUMBBELLS = 40
 
 
 def _goals() -> set:
@@ -24,32 +31,27 @@ def _institutions() -> set:
     return set(_data.snapshot()["measure_institutions"]["institution_code"])
 
 
+def _funding() -> set:
+    return set(_data.snapshot()["funding_sources"]["code"])
+
+
+def _due() -> set:
+    return set(_data.snapshot()["measures"]["deadline_date"].map(deadline_bucket))
+
+
 PARAMS = [
     Param("goal", choices=_goals),
     Param("inst", choices=_institutions),
     Param("role", choices=lambda: {"responsible", "partner"}),
+    Param("fund", choices=_funding),
+    Param("due", choices=_due),
     Param("q"),
 ]
 
 
-def grid_rows(snap, state: dict) -> list[dict]:
-    lang = state["lang"]
-    measures = filter_measures(snap, state["goal"], state["inst"], state["role"], state["q"], lang)
-    responsible = institutions_by_measure(snap, lang)
-    titles = measure_title(measures, lang)
-    rows = []
-    for (_, m), title in zip(measures.iterrows(), titles):
-        rows.append({
-            "number": m["number"].rstrip("."),
-            "goal": m["goal"],
-            "title": title,
-            "href": href("/plan/measure/" + m["measure_id"], lang),
-            "responsible": responsible.get(m["measure_id"], ""),
-            "budget": m["budget_bgn"],
-            "budget_label": number(m["budget_bgn"], lang) if m["budget_bgn"] == m["budget_bgn"] else "–",
-            "deadline": deadline_label(m["deadline_date"], m["deadline_text"], lang),
-        })
-    return rows
+def selected_measures(snap, state: dict) -> pd.DataFrame:
+    return filter_measures(snap, state["goal"], state["inst"], state["role"], state["q"], state["lang"],
+                           funding=state["fund"], due=state["due"])
 
 
 def deadline_label(when, text: str, lang: str) -> str:
@@ -59,53 +61,163 @@ def deadline_label(when, text: str, lang: str) -> str:
     return month_or_day(when, lang)
 
 
+def grid_rows(snap, state: dict) -> list[dict]:
+    lang = state["lang"]
+    measures = selected_measures(snap, state)
+    responsible = institutions_by_measure(snap, lang)
+    rows = []
+    for m, title in zip(measures.to_dict("records"), measure_title(measures, lang)):
+        rows.append({
+            "number": m["number"].rstrip("."), "goal": m["goal"], "title": title,
+            "href": href("/plan/measure/" + m["measure_id"], lang),
+            "responsible": responsible.get(m["measure_id"], ""),
+            "budget": m["budget_bgn"],
+            "budget_label": number(m["budget_bgn"], lang) if m["budget_bgn"] == m["budget_bgn"] else "–",
+            "deadline": deadline_label(m["deadline_date"], m["deadline_text"], lang),
+        })
+    return rows
+
+
+def dumbbell_rows(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicators whose baseline and target are both numbers and differ: they share one scale."""
+    ok = indicators[indicators["baseline_value"].notna() & indicators["target_value"].notna()
+                    & (indicators["baseline_value"] != indicators["target_value"])]
+    units = {"percent": "%", "BGN": t("unit.bgn", lang), "EUR": "EUR", "count": ""}
+    rows = ok.assign(
+        label=[f"{n.rstrip('.')}. {name}" for n, name in zip(ok["number"], ok["label_name"])],
+        unit_label=ok["unit"].map(units).fillna(""),
+    )
+    rows["hover"] = [
+        f"<b>{label}</b><br>{t('plan.baseline', lang)}: {number(b, lang)} {u}<br>{t('plan.target', lang)}: "
+        f"{number(tv, lang)} {u}" + (f"<br>{t('plan.actual', lang)}: {number(a, lang)} {u}" if a == a and a is not None else "")
+        for label, b, tv, a, u in zip(rows["label"], rows["baseline_value"], rows["target_value"],
+                                      rows["actual_value"], rows["unit_label"])
+    ]
+    return rows
+
+
+def dumbbell_summary(rows: pd.DataFrame, total: int, lang: str) -> str:
+    if rows.empty:
+        return t("plan.summary_none", lang)
+    increase = rows[rows["baseline_value"] == 0]
+    reported = rows["actual_value"].notna().sum()
+    return t("plan.summary_dumbbell", lang, shown=number(len(rows), lang), total=number(total, lang),
+             from_zero=number(len(increase), lang), reported=number(reported, lang))
+
+
+def indicator_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("plan.col_number", lang): rows["number"].str.rstrip("."),
+        t("plan.col_indicator", lang): rows["label_name"],
+        t("plan.baseline", lang): [number(v, lang) for v in rows["baseline_value"]],
+        t("plan.target", lang): [number(v, lang) for v in rows["target_value"]],
+        t("plan.actual", lang): [number(v, lang) for v in rows["actual_value"]],
+        t("plan.col_unit", lang): [t(f"unit.{u}", lang) for u in rows["unit"]],
+        t("plan.col_status", lang): [t(f"status.{s}", lang) for s in rows["status"]],
+    })
+
+
 def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
     columns = [
-        {"field": "number", "headerName": t("plan.col_number", lang), "width": 70, "sortable": True},
-        {"field": "goal", "headerName": t("plan.col_goal", lang), "width": 80},
+        {"field": "number", "headerName": t("plan.col_number", lang), "width": 70},
+        {"field": "goal", "headerName": t("plan.col_goal", lang), "width": 76},
         {"field": "title", "headerName": t("plan.col_title", lang), "flex": 3, "minWidth": 260,
          "cellRenderer": "Link", "wrapText": True, "autoHeight": True},
         {"field": "responsible", "headerName": t("plan.col_responsible", lang), "flex": 1, "minWidth": 140,
          "wrapText": True, "autoHeight": True},
         {"field": "budget", "headerName": t("plan.col_budget", lang), "width": 130, "type": "rightAligned",
          "valueFormatter": {"function": "params.data.budget_label"}},
-        {"field": "deadline", "headerName": t("plan.col_deadline", lang), "width": 140, "wrapText": True, "autoHeight": True},
+        {"field": "deadline", "headerName": t("plan.col_deadline", lang), "width": 140, "wrapText": True,
+         "autoHeight": True},
     ]
     return dag.AgGrid(
         id="plan-grid", rowData=rows, columnDefs=columns,
         defaultColDef={"resizable": True, "sortable": True},
-        dashGridOptions={"domLayout": "autoHeight", "ariaLabel": t("plan.table_label", lang),
-                         "suppressCellFocus": False},
-        style={"width": "100%"}, className="plan-grid md-grid",
+        dashGridOptions={"domLayout": "autoHeight", "ariaLabel": t("plan.table_label", lang)},
+        style={"width": "100%"}, className="plan-grid md-grid d-none d-md-block",
     )
+
+
+def _cards(rows: list[dict], lang: str) -> html.Ul:
+    """The measures as a list on phones (the grid is for wide screens)."""
+    return html.Ul([
+        html.Li([html.A(f"{r['number']}. {r['title']}", href=r["href"]),
+                 html.Div(f"{r['responsible']} · {r['deadline']}" + (f" · {r['budget_label']} {t('unit.bgn', lang)}"
+                                                                       if r["budget_label"] != "–" else ""),
+                          className="measure-card-meta")], className="measure-card")
+        for r in rows
+    ], className="measure-cards d-md-none", **{"aria-label": t("plan.table_label", lang)})
 
 
 def filters(snap, state: dict) -> html.Section:
     lang = state["lang"]
+    funding = snap["funding_sources"]
+    due = sorted(_due() - {"open"}) + ["open"]
+
+    def dropdown(label, cid, options, value, placeholder, md):
+        return dbc.Col([dbc.Label(label, html_for=cid),
+                        dcc.Dropdown(id=cid, options=options, value=value, placeholder=placeholder, clearable=True)],
+                       md=md, sm=6, xs=12)
+
     return html.Section(dbc.Row([
-        dbc.Col([dbc.Label(t("plan.goal", lang), html_for="plan-goal"),
-                 dcc.Dropdown(id="plan-goal", options=goal_options(snap, lang), value=state["goal"],
-                              placeholder=t("plan.goal_all", lang), clearable=True)], md=4),
-        dbc.Col([dbc.Label(t("plan.institution", lang), html_for="plan-institution"),
-                 dcc.Dropdown(id="plan-institution", options=institution_options(snap, lang), value=state["inst"],
-                              placeholder=t("plan.institution_all", lang), clearable=True)], md=4),
-        dbc.Col([dbc.Label(t("plan.role", lang), html_for="plan-role"),
-                 dcc.Dropdown(id="plan-role", value=state["role"], placeholder=t("plan.role_any", lang),
-                              options=[{"value": "responsible", "label": t("plan.role_responsible", lang)},
-                                       {"value": "partner", "label": t("plan.role_partner", lang)}],
-                              clearable=True)], md=2),
+        dropdown(t("plan.goal", lang), "plan-goal", goal_options(snap, lang), state["goal"], t("plan.goal_all", lang), 4),
+        dropdown(t("plan.institution", lang), "plan-institution", institution_options(snap, lang), state["inst"],
+                 t("plan.institution_all", lang), 4),
+        dropdown(t("plan.role", lang), "plan-role", [{"value": "responsible", "label": t("plan.role_responsible", lang)},
+                                                     {"value": "partner", "label": t("plan.role_partner", lang)}],
+                 state["role"], t("plan.role_any", lang), 4),
+        dropdown(t("plan.funding", lang), "plan-funding",
+                 [{"value": c, "label": n} for c, n in zip(funding["code"], funding[label_column(lang)])],
+                 state["fund"], t("plan.funding_all", lang), 4),
+        dropdown(t("plan.due", lang), "plan-due",
+                 [{"value": d, "label": t("plan.due_open", lang) if d == "open" else t("plan.due_quarter", lang, year=d[:4], q=d[-1])}
+                  for d in due], state["due"], t("plan.due_all", lang), 4),
         dbc.Col([dbc.Label(t("plan.search", lang), html_for="plan-search"),
                  dbc.Input(id="plan-search", type="search", value=state["q"] or "", debounce=True,
-                           placeholder=t("plan.search_placeholder", lang), maxLength=100)], md=2),
+                           placeholder=t("plan.search_placeholder", lang), maxLength=100)], md=4, sm=6, xs=12),
     ], className="g-3"), className="filters", role="search", **{"aria-label": t("plan.filters", lang)})
+
+
+def _kpis(measures: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> dbc.Row:
+    numeric = int(indicators["target_value"].notna().sum())
+    budget = budget_total(measures)
+    cards = [
+        (t("plan.kpi_measures", lang), number(len(measures), lang)),
+        (t("plan.kpi_budget", lang), money(budget, "BGN", lang),
+         t("plan.kpi_budget_note", lang, eur=money(budget / 1.95583, "EUR", lang))),
+        (t("plan.kpi_numeric", lang),
+         percent(numeric / len(indicators), lang) if len(indicators) else "–",
+         t("plan.kpi_numeric_note", lang, numeric=number(numeric, lang), total=number(len(indicators), lang))),
+    ]
+    return dbc.Row([dbc.Col(html.Div([html.Div(c[0], className="kpi-label"), html.Div(c[1], className="kpi-value"),
+                                      html.Div(c[2] if len(c) > 2 else "", className="kpi-note")],
+                                     className="kpi"), md=4) for c in cards], className="g-3 kpis")
+
+
+def _goal_table(snap, measures, indicators, lang: str) -> html.Div:
+    summary = goal_summary(snap, measures, indicators)
+    names = snap["goals"].drop_duplicates("goal").set_index("goal")[label_column(lang)]
+    rows = [html.Tr([html.Th(f"{r.goal}. {names.get(r.goal, '')}", scope="row"), html.Td(number(r.measures, lang), className="num"),
+                     html.Td(money(r.budget_bgn, "BGN", lang) if r.budget_bgn else "–", className="num"),
+                     html.Td(number(r.indicators, lang), className="num"), html.Td(number(r.numeric_targets, lang), className="num")])
+            for r in summary.itertuples()]
+    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className=None if k == "plan.col_goal" else "num") for k in
+                               ("plan.col_goal", "plan.kpi_measures", "plan.col_budget_short", "plan.col_indicators",
+                                "plan.col_numeric")]))
+    return html.Div(html.Table([html.Caption(t("plan.per_goal", lang)), head, html.Tbody(rows)],
+                               className="table table-sm goal-table"), className="table-responsive")
 
 
 def layout(**query):
     state = parse(query, PARAMS)
     lang = state["lang"]
     snap = _data.snapshot()
+    measures = selected_measures(snap, state)
+    indicators = plan_indicators(snap, measures, lang)
     rows = grid_rows(snap, state)
     total = len(snap["measures"])
+    year = int(snap["plans"]["plan_year"].max())
+    source = [t("plan.source", lang, year=year), " ", dcc.Link(t("plan.method_link", lang), href=href("/about", lang) + "#progress")]
     body = [
         html.H1(t("plan.title", lang)),
         html.P(t("plan.lead", lang), className="lead"),
@@ -113,10 +225,42 @@ def layout(**query):
         filters(snap, state),
         html.P(t("plan.count", lang, count=number(len(rows), lang), total=number(total, lang)),
                id="plan-count", className="result-count", role="status"),
-        _grid(rows, lang) if rows else html.P(t("plan.none", lang), className="empty-state", id="plan-empty"),
+    ]
+    if not rows:
+        body.append(html.P(t("plan.none", lang), className="empty-state", id="plan-empty"))
+        return page(lang, "/plan", query, t("plan.title", lang), body)
+    counts = goal_status_counts(snap, indicators, lang)
+    dumbbells = dumbbell_rows(indicators, lang)
+    shown = dumbbells.head(MAX_DUMBBELLS)
+    status_table = counts.rename(columns={"goal_label": t("plan.col_goal", lang), "indicators": t("plan.col_indicators", lang)})
+    status_table[t("plan.col_status", lang)] = [t(f"status.{s}", lang) for s in counts["status"]]
+    body += [
+        _kpis(measures, indicators, lang),
+        _goal_table(snap, measures, indicators, lang),
+        chart_block("plan-status", lang, t("plan.chart_status_title", lang), t("plan.chart_status_subtitle", lang),
+                    goal_status_figure(counts, lang), status_summary(counts, lang),
+                    status_table[[t("plan.col_goal", lang), t("plan.col_status", lang), t("plan.col_indicators", lang)]],
+                    source),
+        chart_block("plan-targets", lang, t("plan.chart_targets_title", lang),
+                    t("plan.chart_targets_subtitle", lang, shown=number(len(shown), lang), total=number(len(dumbbells), lang)),
+                    baseline_target_figure(shown, lang), dumbbell_summary(dumbbells, len(indicators), lang),
+                    indicator_table(indicators, lang), source, definition=t("plan.chart_targets_definition", lang)),
+        html.H2(t("plan.measures_heading", lang)),
+        _grid(rows, lang),
+        _cards(rows, lang),
     ]
     return page(lang, "/plan", query, t("plan.title", lang), body)
 
 
+def status_summary(counts: pd.DataFrame, lang: str) -> str:
+    total = int(counts["indicators"].sum())
+    by_status = counts.groupby("status")["indicators"].sum()
+    with_target = total - int(by_status.get("no_target", 0))
+    reported = total - int(by_status.get("no_actual", 0)) - int(by_status.get("no_target", 0))
+    return t("plan.summary_status", lang, total=number(total, lang), with_target=number(with_target, lang),
+             reported=number(reported, lang), goals=number(counts["goal"].nunique(), lang))
+
+
 sync_url(PARAMS, {"goal": ("plan-goal", "value"), "inst": ("plan-institution", "value"),
-                  "role": ("plan-role", "value"), "q": ("plan-search", "value")})
+                  "role": ("plan-role", "value"), "fund": ("plan-funding", "value"), "due": ("plan-due", "value"),
+                  "q": ("plan-search", "value")})

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import paths, publish
+from etl import progress as indicator_progress
 from etl.checks import validate_all
 from etl.problems import EtlError, Problem
 from etl.steps import plan as plan_step
@@ -42,6 +43,7 @@ def collect(raw_dir: Path | None = None, progress=lambda message: None) -> Build
         raise EtlError(errors)
     tables["sources"] = pd.DataFrame(sources)
     complete_institutions(tables)
+    tables["indicators"] = indicator_progress.annotate(tables["indicators"], tables.get("indicator_actuals"))
     progress("validating")
     problems = validate_all(tables)
     if problems:

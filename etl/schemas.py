@@ -11,6 +11,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
 
+from etl.progress import STATUSES
+
 GOALS = ["I", "II", "III", "IV", "V", "VI", "VII"]
 THEMES = ["returns", "readmissions", "asylum", "protection", "temporary_protection", "trafficking", "irregular_migration"]
 FLAGS = ["provisional", "estimated", "rounded", "suppressed", "break", "definition_differs", "confidential"]
@@ -103,6 +105,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Column("unit", S, "Мерна единица", "Unit", checks=_isin(UNITS)),
         Column("comparison", S, "Посока на целта (поне, най-много, поддържане)", "Direction of the target (at least, at most, keep)", nullable=True, checks=_isin(COMPARISONS)),
         Column("source_line", I, "Ред в документа", "Line in the document"),
+        Column("actual_value", F, "Отчетена стойност (последен отчет)", "Actual value (latest report)", nullable=True),
+        Column("actual_period", S, "Период на последния отчет", "Period of the latest report", nullable=True),
+        Column("progress", F, "Дял от планираната промяна (0 = текуща стойност, 1 = цел)", "Share of the planned change achieved (0 = baseline, 1 = target)", nullable=True),
+        Column("status", S, "Статус на напредъка", "Progress status", checks=_isin(list(STATUSES))),
+        Column("status_source", S, "Как е определен статусът (изчислен или ръчно)", "How the status was set (computed or manual)", checks=_isin(["computed", "manual"])),
     ), key=("indicator_id",), sort=("plan_year", "measure_id", "indicator_id")),
     Table("institutions", "Институции", "Institutions", (
         Column("code", S, "Код", "Code"),

@@ -109,7 +109,7 @@ def test_plan_document_ceiling_target(plan_tables):
 
 def test_plan_document_every_indicator_has_a_source_line(plan_tables):
     lines = {i["indicator_id"]: i["source_line"] for i in plan_tables.indicators}
-    assert lines["2024-072-3"] == 1682  # "Принос към изготвяне на седмичните доклади ... – 45"
+    assert lines["2024-072-03"] == 1682  # "Принос към изготвяне на седмичните доклади ... – 45"
     assert all(100 < line < 1972 for line in lines.values())
 
 

@@ -15,7 +15,7 @@ def plan_page(dash_app):
 
 def test_plan_page_state_from_url_is_validated(plan_page, snap):
     state = parse({"goal": "II", "inst": "DAB", "lang": "en", "x": "y"}, plan_page.PARAMS)
-    assert state == {"lang": "en", "goal": "II", "inst": "DAB", "role": None, "q": None}
+    assert state == {"lang": "en", "goal": "II", "inst": "DAB", "role": None, "fund": None, "due": None, "q": None}
     bad = parse({"goal": "IX", "inst": "<script>", "role": "boss", "lang": "fr", "q": "x" * 10_000}, plan_page.PARAMS)
     assert bad["goal"] is None and bad["inst"] is None and bad["role"] is None and bad["lang"] == "bg"
     assert len(bad["q"]) <= 200
@@ -23,7 +23,7 @@ def test_plan_page_state_from_url_is_validated(plan_page, snap):
 
 
 def test_plan_page_rows_filtered_by_goal_institution_and_role(plan_page, snap):
-    base = {"lang": "bg", "goal": None, "inst": None, "role": None, "q": None}
+    base = {"lang": "bg", "goal": None, "inst": None, "role": None, "fund": None, "due": None, "q": None}
     assert len(plan_page.grid_rows(snap, base)) == 85
     goal_ii = plan_page.grid_rows(snap, {**base, "goal": "II"})
     assert len(goal_ii) == 19 and {r["goal"] for r in goal_ii} == {"II"}
@@ -31,10 +31,30 @@ def test_plan_page_rows_filtered_by_goal_institution_and_role(plan_page, snap):
     assert {r["number"] for r in sar} == {str(n) for n in range(49, 63)} | {"44", "77"}  # 77: "НКБТХ, ДАБ"
     text = plan_page.grid_rows(snap, {**base, "q": "Фронтекс"})
     assert {"39", "74", "80"} <= {r["number"] for r in text}
+    frontex = plan_page.grid_rows(snap, {**base, "fund": "frontex"})
+    assert {r["number"] for r in frontex} == {"39", "74", "80"}
+    first_quarter = plan_page.grid_rows(snap, {**base, "due": "2024-Q1"})
+    assert {r["number"] for r in first_quarter} == {"29", "84"}  # March and February 2024
+    open_ended = plan_page.grid_rows(snap, {**base, "due": "open"})
+    assert {r["number"] for r in open_ended} == {"13", "14", "44", "59"}
+
+
+def test_plan_page_charted_indicators_share_one_scale(plan_page, snap):
+    from dashboards._queries import plan_indicators
+
+    state = parse({"goal": "VII"}, plan_page.PARAMS)
+    indicators = plan_indicators(snap, plan_page.selected_measures(snap, state), "bg")
+    rows = plan_page.dumbbell_rows(indicators, "bg")
+    # every charted indicator has a numeric baseline and a different numeric target
+    assert len(rows) and (rows["baseline_value"] != rows["target_value"]).all()
+    assert "76. Брой проведени семинари" in rows["label"].tolist()
+    summary = plan_page.dumbbell_summary(rows, len(indicators), "bg")
+    assert summary.startswith(f"{len(rows)} от {len(indicators)} индикатора имат числова текуща и целева стойност")
 
 
 def test_plan_page_english_labels_and_links_keep_language(plan_page, snap):
-    rows = plan_page.grid_rows(snap, {"lang": "en", "goal": "V", "inst": None, "role": None, "q": None})
+    rows = plan_page.grid_rows(snap, {"lang": "en", "goal": "V", "inst": None, "role": None, "fund": None,
+                                      "due": None, "q": None})
     assert rows[0]["href"] == "/plan/measure/2024-067?lang=en"
     assert rows[0]["responsible"] == "BP"  # Border Police, English abbreviation
     assert rows[0]["budget_label"] == "–"

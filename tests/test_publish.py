@@ -56,7 +56,7 @@ def test_publish_change_log_shows_revised_values_old_to_new(fresh_data_dir):
     mine = changes[changes["version"] == second]
     revised = mine[(mine["change"] == "revised") & (mine["table"] == "indicators")]
     assert revised[["field", "old", "new"]].values.tolist() == [["target_value", "178", "190"]]
-    assert json.loads(revised["key"].iloc[0]) == {"indicator_id": "2024-038-1"}
+    assert json.loads(revised["key"].iloc[0]) == {"indicator_id": "2024-038-01"}
     manifest = json.loads((paths.current_link() / "manifest.json").read_text())
     assert manifest["previous"] == first and manifest["summary"]["changes"] == {"indicators.revised": 1}
 

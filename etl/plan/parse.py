@@ -137,7 +137,7 @@ def parse_plan(doc: PlanDocument, year: int, status: str) -> PlanTables:
             tables.indicators.append({
                 "plan_year": year,
                 "measure_id": measure_id,
-                "indicator_id": f"{measure_id}-{k}",
+                "indicator_id": f"{measure_id}-{k:02d}",
                 "name": name[:1].upper() + name[1:],
                 "baseline_text": ind.baseline_text,
                 "baseline_value": ind.baseline_value,

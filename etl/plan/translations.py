@@ -22,13 +22,15 @@ def load(year: int) -> dict:
     return {"measures": data.get("measures") or {}, "indicators": data.get("indicators") or {}}
 
 
-def apply_translations(measures: pd.DataFrame, indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply_translations(measures: pd.DataFrame, indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Measures and indicators with `title_en` / `name_en`, and the ids translated but not in the plan."""
     titles: dict[str, str] = {}
     names: dict[str, str] = {}
     for year in sorted(set(measures["plan_year"])):
         data = load(int(year))
-        titles.update({k: v for k, v in data["measures"].items()})
-        names.update({k: v for k, v in data["indicators"].items()})
+        titles.update(data["measures"])
+        names.update(data["indicators"])
+    unknown = sorted((set(titles) - set(measures["measure_id"])) | (set(names) - set(indicators["indicator_id"])))
     measures = measures.assign(title_en=measures["measure_id"].map(titles))
     indicators = indicators.assign(name_en=indicators["indicator_id"].map(names))
-    return measures, indicators
+    return measures, indicators, unknown

@@ -91,7 +91,10 @@ def run(raw_dir: Path, progress=lambda message: None) -> StepResult:
         })
 
     frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
-    frames["measures"], frames["indicators"] = apply_translations(frames["measures"], frames["indicators"])
+    frames["measures"], frames["indicators"], unknown = apply_translations(frames["measures"], frames["indicators"])
+    if unknown:
+        result.warnings.append(Problem("etl/plan/translations", f"translations for ids the plans do not have: "
+                                                               f"{', '.join(unknown[:10])}", severity="warning"))
     frames["funding_sources"] = pd.DataFrame(
         [{"code": f["code"], "name_bg": f["name_bg"], "name_en": f["name_en"]} for f in funding_sources()])
     result.tables = frames

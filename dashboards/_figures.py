@@ -1,0 +1,116 @@
+"""Figure builders: pure functions (data, options, lang) -> go.Figure.
+
+No plotly.express (it costs ~20 ms per figure in callbacks); no data loading; no components.
+Colours: one per theme and per progress status, from the Okabe–Ito colour-blind-safe palette
+(darkened where text sits on white), the same on every page.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboards._i18n import number, t
+
+FONT = "Sofia Sans, Segoe UI, Roboto, Arial, sans-serif"
+INK, MUTED, GRID = "#1b1f24", "#565e68", "#e3e7ed"
+THEME_COLOURS = {
+    "returns": "#b35c00", "readmissions": "#0072b2", "protection": "#007a5a", "trafficking": "#a6417f",
+    "asylum": "#4b6a9b", "temporary_protection": "#c04a00", "irregular_migration": "#6b5b00",
+}
+# Categorical colours for breakdowns (Okabe–Ito order, grey last).
+SERIES_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#8c7a00", "#000000", "#8a939e"]
+STATUS_STYLE = {  # colour and marker shape: never colour alone
+    "achieved": ("#007a5a", "circle"), "substantial": ("#0072b2", "triangle-right"),
+    "moderate": ("#0072b2", "triangle-right"), "limited": ("#56b4e9", "triangle-right"),
+    "no_progress": ("#b35c00", "square"), "deterioration": ("#c0392b", "x"),
+    "no_actual": ("#8a939e", "circle-open"), "no_target": ("#8a939e", "circle-open"),
+    "no_baseline": ("#8a939e", "circle-open"), "target_equals_baseline": ("#8a939e", "circle-open"),
+}
+
+
+def base_layout(lang: str, height: int = 380, **extra) -> dict:
+    layout = dict(
+        font=dict(family=FONT, size=14, color=INK),
+        separators=", " if lang == "bg" else ".,",
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
+        margin=dict(l=10, r=20, t=10, b=40), height=height,
+        hoverlabel=dict(font=dict(family=FONT, size=13)),
+        xaxis=dict(gridcolor=GRID, linecolor="#9aa3ad", zeroline=False, automargin=True),
+        yaxis=dict(gridcolor=GRID, zeroline=False, automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, title_text=""),
+    )
+    layout.update(extra)
+    return layout
+
+
+def empty_figure(message: str, lang: str, height: int = 220) -> go.Figure:
+    """An empty state that says what is missing instead of showing an empty axis."""
+    fig = go.Figure(layout=base_layout(lang, height=height))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=15, color=MUTED))
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width)[:2]) + ("…" if len(textwrap.wrap(text, width)) > 2 else "")
+
+
+def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
+    """Indicators per goal, stacked by status (counts, not averages of percentages).
+
+    `counts`: columns goal, goal_label, status, indicators.
+    """
+    if counts.empty:
+        return empty_figure(t("plan.chart_empty", lang), lang)
+    goals = list(dict.fromkeys(counts["goal"]))
+    labels = dict(zip(counts["goal"], counts["goal_label"]))
+    fig = go.Figure(layout=base_layout(lang, height=90 + 42 * len(goals), barmode="stack"))
+    for status in [s for s in STATUS_STYLE if s in set(counts["status"])]:
+        part = counts[counts["status"] == status].set_index("goal").reindex(goals)
+        colour, _ = STATUS_STYLE[status]
+        fig.add_bar(
+            y=[_wrap(labels[g], 34) for g in goals], x=part["indicators"].fillna(0), orientation="h",
+            name=t(f"status.{status}", lang), marker=dict(color=colour, line=dict(color="#fff", width=1),
+                                                         pattern=dict(shape="/" if status.startswith("no_") else "")),
+            hovertemplate="%{y}<br>" + t(f"status.{status}", lang) + ": %{x}<extra></extra>",
+        )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=t("plan.chart_indicators_axis", lang), rangemode="tozero")
+    return fig
+
+
+def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """Dumbbells on a common scale: 0 % = baseline, 100 % = target; the actual where reported.
+
+    `rows`: label, baseline_value, target_value, actual_value, progress, status, unit_label, hover.
+    The real values are in the labels, the hover and the table: never people, events and leva on one raw axis.
+    """
+    if rows.empty:
+        return empty_figure(t("plan.chart_no_numeric", lang), lang)
+    labels = [_wrap(v, 48) for v in rows["label"]]
+    fig = go.Figure(layout=base_layout(lang, height=110 + 46 * len(rows), showlegend=True))
+    for y in labels:
+        fig.add_shape(type="line", x0=0, x1=100, y0=y, y1=y, line=dict(color="#9aa3ad", width=3), layer="below")
+    fig.add_scatter(x=[0] * len(rows), y=labels, mode="markers+text", name=t("plan.baseline", lang),
+                    marker=dict(symbol="circle-open", size=13, color=INK, line=dict(width=2)),
+                    text=[number(v, lang) for v in rows["baseline_value"]], textposition="middle left",
+                    hovertext=rows["hover"], hoverinfo="text", cliponaxis=False)
+    fig.add_scatter(x=[100] * len(rows), y=labels, mode="markers+text", name=t("plan.target", lang),
+                    marker=dict(symbol="circle", size=13, color=INK),
+                    text=[f"{number(v, lang)} {u}".strip() for v, u in zip(rows["target_value"], rows["unit_label"])],
+                    textposition="middle right", hovertext=rows["hover"], hoverinfo="text", cliponaxis=False)
+    actual = rows[rows["actual_value"].notna() & rows["progress"].notna()]
+    if len(actual):
+        fig.add_scatter(
+            x=(actual["progress"] * 100).clip(-50, 150), y=[_wrap(v, 48) for v in actual["label"]], mode="markers",
+            name=t("plan.actual", lang), hovertext=actual["hover"], hoverinfo="text",
+            marker=dict(size=15, symbol=[STATUS_STYLE[s][1] for s in actual["status"]],
+                        color=[STATUS_STYLE[s][0] for s in actual["status"]], line=dict(width=1, color="#fff")))
+    fig.update_xaxes(range=[-28, 135], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %",
+                     title_text=t("plan.chart_share_axis", lang))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return fig
