@@ -1,4 +1,4 @@
-"""Command line: python -m etl build | validate | rollback [ID] | versions
+"""Command line: python -m etl build | validate | rollback [ID] | versions | template [PATH] | fetch eurostat DATASET
 
 Exit status 0 on success, 1 when the input has errors (nothing is published), 2 on wrong usage.
 """
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -89,6 +90,28 @@ def cmd_versions(args) -> int:
     return 0
 
 
+def cmd_template(args) -> int:
+    from etl.template import write_template
+
+    path = write_template(Path(args.path))
+    console.print(f"Wrote the staff template {path}. Fill it in and save it in data/raw/statistics/.")
+    return 0
+
+
+def cmd_fetch(args) -> int:
+    from etl.fetch import fetch_eurostat
+
+    try:
+        path = fetch_eurostat(args.dataset, args.geo)
+    except EtlError as exc:
+        console.print("[bold red]Download failed; nothing was saved.[/bold red]")
+        for problem in exc.problems:
+            console.print(f"  [red]✗[/red] {problem}", highlight=False, soft_wrap=True)
+        return 1
+    console.print(f"Saved {path} and its provenance sidecar. Run 'python -m etl build' to publish it.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Build and publish the dashboard's data.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("version", nargs="?", help="version id (default: the one before the current)")
     p.set_defaults(func=cmd_rollback)
     sub.add_parser("versions", help="list published versions").set_defaults(func=cmd_versions)
+    p = sub.add_parser("template", help="write the staff statistics template (XLSX)")
+    p.add_argument("path", nargs="?", default="staff-template.xlsx", help="where to write it (default: %(default)s)")
+    p.set_defaults(func=cmd_template)
+    p = sub.add_parser("fetch", help="download a dataset into data/raw with its provenance sidecar")
+    p.add_argument("provider", choices=["eurostat"])
+    p.add_argument("dataset", help="dataset code, e.g. MIGR_ASYAPPCTZA")
+    p.add_argument("--geo", default="BG", help="country code (default: %(default)s)")
+    p.set_defaults(func=cmd_fetch)
     args = parser.parse_args(argv)
     return args.func(args)
 

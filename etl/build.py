@@ -11,8 +11,9 @@ from etl import progress as indicator_progress
 from etl.checks import validate_all
 from etl.problems import EtlError, Problem
 from etl.steps import plan as plan_step
+from etl.steps import statistics as statistics_step
 
-STEPS = [plan_step]
+STEPS = [plan_step, statistics_step]
 
 
 @dataclass

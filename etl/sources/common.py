@@ -110,7 +110,7 @@ def _countries() -> tuple[dict, dict, set]:
     by_alpha2.update(data.get("alpha2_aliases") or {})
     by_name = {v["name"].lower(): k for k, v in data["countries"].items()}
     by_name.update({k.lower(): v for k, v in (data.get("name_aliases") or {}).items()})
-    alpha3 = set(data["countries"]) | set(by_alpha2.values())
+    alpha3 = set(data["countries"]) | set(by_alpha2.values()) | set(data.get("special") or {})
     return by_alpha2, by_name, alpha3
 
 

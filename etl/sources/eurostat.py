@@ -65,7 +65,9 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
     rows = [(line, {name: (cells[i] if i < len(cells) else "") for name, i in index.items()}) for line, cells in records]
     out, more = convert(rows, dataset, file, path.name, period_column="TIME_PERIOD", value_column="OBS_VALUE",
                         flag_column="OBS_FLAG", decimal=".")
-    return observations_frame(out, SDMX_COLUMNS), problems + more
+    frame = observations_frame(out, SDMX_COLUMNS)
+    frame.attrs["dataset"] = dataset
+    return frame, problems + more
 
 
 def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_name: str, *, period_column: str,

@@ -62,4 +62,6 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
     out, more = convert(rows, dataset, file, path.name, period_column=LEGACY["period_column"],
                         value_column=LEGACY["value_column"], flag_column=LEGACY["flag_column"], decimal=".",
                         not_available=tuple(LEGACY["not_available"]))
-    return observations_frame(out, COLUMNS), problems + more
+    frame = observations_frame(out, COLUMNS)
+    frame.attrs["dataset"] = dataset
+    return frame, problems + more

@@ -36,6 +36,7 @@ DECISIONS = {  # column -> decision (None = all decisions)
 }
 UNITS = {"P": "persons", "C": "decisions"}  # UNHCR counts persons (P) or cases (C)
 DATASET = "UNHCR asylum-decisions"
+DATASET_ID = "UNHCR-ASYLUM-DECISIONS"  # what a sidecar's `dataset` says for this download
 
 
 def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
@@ -95,7 +96,9 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
         ref = f"{DATASET} {path.name} sum over countries of origin of {len(total['lines'])} rows ({first}–{last})"
         out.append(_row(period, total["year"], total["freq"], None, decision, total["value"], total["unit"],
                         institution, ref, first, str(total["value"])))
-    return observations_frame(out, columns), problems
+    frame = observations_frame(out, columns)
+    frame.attrs["dataset"] = DATASET_ID
+    return frame, problems
 
 
 def _row(period, year, freq, citizenship, decision, value, unit, institution, ref, line, text) -> dict:

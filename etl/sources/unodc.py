@@ -16,7 +16,7 @@ from etl.sources.common import clean, iso3_from_name, observations_frame, to_num
 from etl.statistics.periods import parse_period
 from etl.statistics.registry import registry
 
-SHEET = None  # the first sheet
+DATASET_ID = "UNODC-GLOTIP"  # what a sidecar's `dataset` says for this download
 HEADER_FIRST_CELL = "Iso3_code"
 COUNTRY = "BGR"
 INDICATORS = {  # Indicator -> (series, unit)
@@ -82,7 +82,9 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
         problems.append(Problem(file, f"{count} Bulgaria row(s) left out: {reason}", sheet=title, severity="warning"))
     if not out and not problems:
         problems.append(Problem(file, "no rows for Bulgaria (Iso3_code BGR)", sheet=title))
-    return observations_frame(out, COLUMNS, title), problems
+    frame = observations_frame(out, COLUMNS, title)
+    frame.attrs["dataset"] = DATASET_ID
+    return frame, problems
 
 
 def _observation(cell: dict, number: int, file_name: str, sheet: str, file: str, problems: list[Problem]):
