@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from dashboards import _data
 from dashboards._components.chart import chart_block
+from dashboards._components.common import measure_cards
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import baseline_target_figure, goal_status_figure
@@ -140,13 +141,10 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
 
 def _cards(rows: list[dict], lang: str) -> html.Ul:
     """The measures as a list on phones (the grid is for wide screens)."""
-    return html.Ul([
-        html.Li([html.A(f"{r['number']}. {r['title']}", href=r["href"]),
-                 html.Div(f"{r['responsible']} · {r['deadline']}" + (f" · {r['budget_label']} {t('unit.bgn', lang)}"
-                                                                       if r["budget_label"] != "–" else ""),
-                          className="measure-card-meta")], className="measure-card")
-        for r in rows
-    ], className="measure-cards d-md-none", **{"aria-label": t("plan.table_label", lang)})
+    bgn = t("unit.bgn", lang)
+    return measure_cards([{**r, "meta": " · ".join(x for x in (r["responsible"], r["deadline"],
+                                                              f"{r['budget_label']} {bgn}" if r["budget_label"] != "–" else "") if x)}
+                          for r in rows], t("plan.table_label", lang))
 
 
 def filters(snap, state: dict) -> html.Section:

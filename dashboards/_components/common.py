@@ -1,0 +1,44 @@
+"""Small building blocks shared by pages: not-found content, definition lists, links."""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboards._components.shell import href, page
+from dashboards._i18n import t
+
+
+def not_found(lang: str, path: str, query: dict) -> html.Div:
+    """The 404 page, for unknown addresses and for unknown ids in a known address."""
+    return page(lang, path, query, t("not_found.title", lang), [
+        html.H1(t("not_found.title", lang)),
+        html.P(t("not_found.text", lang)),
+        dcc.Link(t("not_found.home", lang), href=href("/", lang), className="btn btn-primary"),
+    ])
+
+
+def facts(items: list[tuple[str, object]]) -> html.Dl:
+    """A definition list of label/value pairs, skipping empty values."""
+    children = []
+    for label, value in items:
+        if value in (None, "", []):
+            continue
+        children += [html.Dt(label), html.Dd(value)]
+    return html.Dl(children, className="facts")
+
+
+def institution_links(codes: list[str], names: dict[str, str], lang: str) -> list:
+    out: list = []
+    for i, code in enumerate(codes):
+        if i:
+            out.append(", ")
+        out.append(dcc.Link(names.get(code, code), href=href(f"/institutions/{code}", lang)))
+    return out
+
+
+def measure_cards(rows: list[dict], label: str) -> html.Ul:
+    """Measures as a list for phones: `rows` have number, title, href and meta (one line of facts)."""
+    return html.Ul([
+        html.Li([html.A(f"{r['number']}. {r['title']}", href=r["href"]), html.Div(r["meta"], className="measure-card-meta")],
+                className="measure-card")
+        for r in rows
+    ], className="measure-cards d-md-none", **{"aria-label": label})

@@ -1,0 +1,127 @@
+"""/plan/measure/<measure_id> — one measure: every field, indicators baseline → target (→ actual),
+institutions with their roles, budget in BGN and EUR, deadline, the source line, related statistics."""
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import dcc, html
+
+from dashboards import _data
+from dashboards._components.chart import chart_block
+from dashboards._components.common import facts, institution_links, not_found
+from dashboards._components.query import parse
+from dashboards._components.shell import href, page, status_banner
+from dashboards._figures import baseline_target_figure
+from dashboards._i18n import day, money, number, t
+from dashboards._queries import label_column, measure_title, plan_indicators
+from dashboards.plan import dumbbell_rows, dumbbell_summary, indicator_table
+
+dash.register_page(__name__, path_template="/plan/measure/<measure_id>", title="Мярка")
+
+
+def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
+    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in
+                               ("plan.col_indicator", "plan.baseline", "plan.target", "plan.actual", "plan.col_status")]))
+    rows = []
+    for r in indicators.to_dict("records"):
+        def cell(text, value):
+            shown = number(value, lang) if value is not None and value == value else "–"
+            return html.Td([html.Div(shown, className="num"), html.Div(text or "", className="as-written")])
+        status = t(f"status.{r['status']}", lang) + (f" ({t('status.manual', lang)})" if r["status_source"] == "manual" else "")
+        rows.append(html.Tr([
+            html.Th([r["label_name"], html.Div(t(f"unit.{r['unit']}", lang) + (
+                f" · {t('measure.comparison_' + r['comparison'].replace(' ', '_'), lang)}" if isinstance(r["comparison"], str) else ""),
+                className="as-written")], scope="row"),
+            cell(r["baseline_text"], r["baseline_value"]), cell(r["target_text"], r["target_value"]),
+            cell(r["actual_period"], r["actual_value"]), html.Td(status),
+        ]))
+    return html.Div(html.Table([html.Caption(t("measure.indicators_caption", lang)), head, html.Tbody(rows)],
+                               className="table indicator-table"), className="table-responsive")
+
+
+def layout(measure_id: str | None = None, **query):
+    state = parse(query, [])
+    lang = state["lang"]
+    snap = _data.snapshot()
+    measures = snap["measures"]
+    found = measures[measures["measure_id"] == str(measure_id)[:40]]
+    path = f"/plan/measure/{measure_id}"
+    if found.empty:
+        return not_found(lang, path, query)
+    m = found.iloc[0].to_dict()
+    title = measure_title(found, lang).iloc[0]
+    goals = snap["goals"].drop_duplicates("goal").set_index("goal")[label_column(lang)]
+    inst = snap["institutions"].set_index("code")
+    names = {c: f"{a} — {n}" if a != n else n for c, a, n in
+             zip(inst.index, inst[label_column(lang, "abbr")], inst[label_column(lang)])}
+    links = snap["measure_institutions"]
+    links = links[links["measure_id"] == m["measure_id"]]
+    funding = snap["funding_sources"].set_index("code")[label_column(lang)]
+    indicators = plan_indicators(snap, found, lang)
+    plan = snap["plans"].set_index("plan_year").loc[m["plan_year"]]
+    source = snap["sources"].set_index("source_id").loc[plan["source_id"]]
+    series = snap.get("series")
+    related = series[series["measure_ids"].map(lambda ids: m["measure_id"] in list(ids))] if series is not None else None
+
+    translated = lang == "en" and isinstance(m.get("title_en"), str) and m["title_en"]
+    header = [
+        html.Nav(html.Ol([
+            html.Li(dcc.Link(t("plan.title", lang), href=href("/plan", lang)), className="breadcrumb-item"),
+            html.Li(dcc.Link(f"{m['goal']}. {goals.get(m['goal'], '')}", href=href("/plan", lang, goal=m["goal"])),
+                    className="breadcrumb-item"),
+            html.Li(t("measure.number", lang, number=m["number"].rstrip(".")), className="breadcrumb-item active",
+                    **{"aria-current": "page"}),
+        ], className="breadcrumb"), **{"aria-label": t("measure.breadcrumb", lang)}),
+        html.H1(title, className="measure-title"),
+    ]
+    if translated:
+        header += [html.P([html.Span(t("measure.unofficial", lang), className="badge text-bg-light border"), " ",
+                           t("measure.official_text", lang)], className="small"),
+                   html.Blockquote(m["title"], lang="bg", className="official-text")]
+    elif lang == "en":
+        header.append(html.P(t("measure.no_translation", lang), className="small"))
+    budget = [money(m["budget_bgn"], "BGN", lang), " (", money(m["budget_eur"], "EUR", lang), ")"] \
+        if m["budget_bgn"] == m["budget_bgn"] and m["budget_bgn"] is not None else [t("measure.no_amount", lang)]
+    shared = [html.Br(), t("measure.shared_budget", lang), " ",
+              dcc.Link(m["budget_shared_with"], href=href(f"/plan/measure/{m['budget_shared_with']}", lang))] \
+        if isinstance(m.get("budget_shared_with"), str) else []
+    body = header + [
+        status_banner(lang),
+        facts([
+            (t("plan.goal", lang), f"{m['goal']}. {goals.get(m['goal'], '')}"),
+            (t("measure.objective", lang), html.Span(m["objective"], lang="bg")),
+            (t("measure.expected_results", lang), html.Span(m["expected_results"], lang="bg")),
+            (t("measure.responsible", lang), institution_links(list(links[links["role"] == "responsible"]["institution_code"]), names, lang)),
+            (t("measure.partners", lang), institution_links(list(links[links["role"] == "partner"]["institution_code"]), names, lang)),
+            (t("measure.budget", lang), budget + shared),
+            (t("plan.funding", lang), ", ".join(funding.get(c, c) for c in m["funding"])),
+            (t("measure.budget_text", lang), html.Span(m["budget_text"], lang="bg", className="as-written")),
+            (t("measure.deadline", lang), [m["deadline_text"]] + ([" (", day(m["deadline_date"], lang), ")"]
+                                                                  if m["deadline_date"] is not None and m["deadline_date"] == m["deadline_date"] else [])),
+            (t("measure.source", lang), t("measure.source_line", lang, file=source["file"], line=m["source_line"],
+                                          year=m["plan_year"])),
+        ]),
+        html.H2(t("measure.indicators", lang)),
+        _indicator_rows(indicators, lang),
+    ]
+    rows = dumbbell_rows(indicators, lang)
+    if len(rows):
+        body.append(chart_block("measure-targets", lang, t("plan.chart_targets_title", lang),
+                                t("plan.chart_targets_subtitle", lang, shown=number(len(rows), lang), total=number(len(indicators), lang)),
+                                baseline_target_figure(rows, lang), dumbbell_summary(rows, len(indicators), lang),
+                                indicator_table(indicators, lang), [t("plan.source", lang, year=m["plan_year"])]))
+    if len(m["notes"]):
+        body += [html.H2(t("measure.notes", lang)),
+                 html.Ul([html.Li(t(f"note.{n}", lang)) for n in m["notes"]], className="notes")]
+    body.append(html.H2(t("measure.related", lang)))
+    if related is not None and len(related):
+        body.append(html.Ul([html.Li(dcc.Link(r[label_column(lang)], href=href(f"/statistics/{theme_path(r['theme'])}", lang, series=r["series"])))
+                             for r in related.to_dict("records")]))
+    else:
+        body.append(html.P(t("measure.no_related", lang)))
+    return page(lang, path, query, t("measure.number", lang, number=m["number"].rstrip(".")) + " · " + title[:60], body)
+
+
+def theme_path(theme: str) -> str:
+    """The statistics page that shows a theme."""
+    return {"temporary_protection": "asylum", "irregular_migration": "returns"}.get(theme, theme)
