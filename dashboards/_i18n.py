@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -78,7 +79,7 @@ def money(value, currency: str, lang: str) -> str:
     """Amounts as in the plan: whole units, the currency after the number ('6 000 000 лв.', 'BGN 6,000,000')."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    amount = number(round(value), lang, 0)
+    amount = number(int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)), lang, 0)
     if lang_of(lang) == "bg":
         return f"{amount} {'лв.' if currency == 'BGN' else 'евро'}"
     return f"{'BGN' if currency == 'BGN' else 'EUR'} {amount}"

@@ -84,3 +84,27 @@ def real_file(relative: str) -> Path:
 def server_port(worker_id) -> int:
     """A port per xdist worker, so browser tests can run in parallel."""
     return 58050 + (0 if worker_id in ("master", "gw0") else int(worker_id[2:]) * 10) + 1
+
+
+def text_of(component) -> str:
+    """All text and property values of a Dash component tree, as one string (for content checks)."""
+    parts: list[str] = []
+
+    def walk(node):
+        if node is None:
+            return
+        if isinstance(node, (str, int, float)):
+            parts.append(str(node))
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif hasattr(node, "to_plotly_json"):
+            props = node.to_plotly_json().get("props", {})
+            for key, value in props.items():
+                if key != "figure":
+                    walk(value)
+    walk(component)
+    return " ".join(parts)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import text_of
+
 
 @pytest.fixture(scope="module")
 def pages(dash_app):
@@ -13,7 +15,7 @@ def pages(dash_app):
 
 
 def test_measure_page_shows_every_field(pages):
-    text = str(pages["measure"].layout(measure_id="2024-038"))
+    text = text_of(pages["measure"].layout(measure_id="2024-038"))
     for expected in ("Ефективно изпълнение на процедури по връщане", "985\u00a0000 лв.", "503\u00a0623 евро",
                      "Фонд „Убежище, миграция и интеграция“ (ФУМИ)", "31 декември 2024 г.", "ред 976",
                      "Брой върнати от страната незаконно пребиваващи чужденци", "178", "Все още няма отчет",
@@ -22,7 +24,7 @@ def test_measure_page_shows_every_field(pages):
 
 
 def test_measure_page_english_marks_unofficial_translation(pages):
-    text = str(pages["measure"].layout(measure_id="2024-006", lang="en"))
+    text = text_of(pages["measure"].layout(measure_id="2024-006", lang="en"))
     assert "Unofficial translation" in text and "The official text is in Bulgarian" in text
     assert "BGN 6,000,000" in text and "/plan/measure/2024-034?lang=en" in text  # shared budget, linked
     assert "The budget is stated as shared with another measure" in text
@@ -34,7 +36,7 @@ def test_measure_page_unknown_id_is_not_found(pages):
 
 
 def test_institutions_page_lists_bodies_with_roles(pages, snap):
-    text = str(pages["institutions"].layout())
+    text = text_of(pages["institutions"].layout())
     assert "/institutions/DAB" in text and "/institutions/MVR-DM" in text
     rows = pages["institutions"].institution_summary(snap, "en").set_index("code")
     assert rows.loc["DAB", "responsible"] == 16 and rows.loc["MVR-DM", "abbr"] == "MD-MoI"
@@ -42,14 +44,14 @@ def test_institutions_page_lists_bodies_with_roles(pages, snap):
 
 
 def test_institution_page_answers_what_sar_is_responsible_for(pages):
-    text = str(pages["institution"].layout(code="DAB", lang="en"))
+    text = text_of(pages["institution"].layout(code="DAB", lang="en"))
     assert "State Agency for Refugees with the Council of Ministers" in text
     assert "Responsible for 16 measures" in text and "/plan/measure/2024-053?lang=en" in text
     assert "Page not found" in str(pages["institution"].layout(code="NOPE", lang="en"))
 
 
 def test_about_page_has_method_sources_glossary(pages):
-    text = str(pages["about"].layout(lang="en"))
+    text = text_of(pages["about"].layout(lang="en"))
     for expected in ("Progress status of indicators", "(A − B) / (T − B)", "Glossary of abbreviations",
                      "Държавна агенция за бежанците при Министерския съвет", "plan-2024-draft.txt", "at least 75 %"):
         assert expected in text, expected
