@@ -156,7 +156,7 @@ def _columns(header: list, expected: list[str], required: list[str], file: str,
     names = [str(h).strip().lstrip("\ufeff").lower() if h is not None else "" for h in header]
     columns = {name: i for i, name in enumerate(names) if name in expected}
     problems = [Problem(file, f"missing column {name!r} (expected columns: {', '.join(expected)})", line=1,
-                        sheet=sheet) for name in required if name not in columns]
+                        column=name, sheet=sheet) for name in required if name not in columns]
     for i, name in enumerate(names):
         if name and name not in expected:
             problems.append(Problem(file, f"column {header[i]!r} is not part of the template and is ignored", line=1,
@@ -199,9 +199,10 @@ def _csv_rows(path: Path, file: str):
         return None, [Problem(file, "the file is empty")]
     records = []
     for cells in reader:
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+        if len(cells) > len(header):  # left out: its cells would land in the wrong columns
             problems.append(Problem(file, f"the row has {len(cells)} fields but the header has {len(header)}: a value "
                                           f"with a comma (e.g. 1 234,5) must be in quotes, or use ';' between fields",
                                     line=reader.line_num))
+            continue
         records.append((reader.line_num, cells))
     return (header, records), problems
