@@ -18,7 +18,7 @@ def test_i18n_catalogues_have_the_same_keys():
 def test_i18n_every_key_used_in_code_exists():
     used = set()
     for path in list((PROJECT / "dashboards").rglob("*.py")) + [PROJECT / "app.py"]:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
     assert used, "no t('...') calls found"
     missing = sorted(k for k in used if k not in catalogue("bg") or k not in catalogue("en"))
     assert missing == []

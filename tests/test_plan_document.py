@@ -168,3 +168,16 @@ def test_plan_document_no_year_is_reported_by_the_step(tmp_path):
     with pytest.raises(EtlError) as exc:
         plan_step.run(tmp_path)
     assert "cannot find the plan year" in str(exc.value)
+
+
+def test_plan_document_registries_have_only_known_fields():
+    """A comma in an unquoted YAML flow value silently splits it into a new key: catch that."""
+    import yaml
+
+    from etl.plan.budget import FUNDING
+    from etl.plan.institutions import REGISTRY
+
+    for path, section, fields in ((REGISTRY, "institutions", {"code", "abbr_bg", "abbr_en", "name_bg", "name_en", "parent", "aliases"}),
+                                  (FUNDING, "funding", {"code", "name_bg", "name_en", "phrases"})):
+        for row in yaml.safe_load(path.read_text(encoding="utf-8"))[section]:
+            assert set(row) <= fields, (path.name, row["code"], set(row) - fields)
