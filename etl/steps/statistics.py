@@ -133,6 +133,8 @@ def run(raw_dir: Path, progress=lambda message: None) -> StepResult:
         if item.folder != "statistics":
             downloaded |= {d for d in (item.dataset, frame.attrs.get("dataset")) if d}
         sid = source_id(item)
+        if any(s["source_id"] == sid for s in result.sources):
+            problems.append(Problem(rel(item.path), f"source id {sid!r} is already used by another file: rename one"))
         frame = frame.assign(source_id=sid, _file=rel(item.path))
         frames.append(frame)
         if item.importer is staff_template:

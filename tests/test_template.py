@@ -1,0 +1,86 @@
+"""The staff template: written by `python -m etl template`, filled in here with openpyxl as staff would,
+and read back by the importer (observations and plan_progress)."""
+from __future__ import annotations
+
+import shutil
+
+from openpyxl import load_workbook
+
+from etl.__main__ import main
+from etl.sources import staff_template
+from etl.steps.statistics import import_file
+from etl.template import write_template
+
+
+def test_template_sheets_and_dropdowns(tmp_path):
+    path = write_template(tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["instructions", "observations", "plan_progress", "lists"]
+    assert [c.value for c in wb["observations"][1]] == staff_template.OBSERVATION_HEADERS
+    assert [c.value for c in wb["plan_progress"][1]] == staff_template.PROGRESS_HEADERS
+    validations = {str(v.sqref): v.formula1 for v in wb["observations"].data_validations.dataValidation}
+    assert validations["A2:A2000"].startswith("=lists!$A$2:$A$")
+    assert validations["K2:K2000"] == "=lists!$K$2:$K$8"
+    assert "Шаблон" in wb["instructions"]["A1"].value and "template" in wb["instructions"]["B1"].value
+    assert wb["observations"]["B2"].number_format == "@"
+
+
+def test_template_round_trip_filled_workbook(tmp_path):
+    path = write_template(tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    ws = wb["observations"]
+    rows = {2: ["readmissions", "2024", None, None, None, None, None, None, 251, None, "provisional", None,
+                "ГДГП отчет 2024", "пример"],
+            3: ["returns", "2024-Q1", "AFG", "M", None, None, "forced", None, "1 234", "persons", None, "MVR-DM",
+                "ДМ отчет, табл. 2", None]}
+    for number, values in rows.items():  # cell by cell, as staff type into the formatted rows
+        for column, value in zip("ABCDEFGHIJKLMN", values):
+            ws[f"{column}{number}"] = value
+    progress = wb["plan_progress"]
+    for column, value in zip("ABCDEFGH", ["2024-038", "2024-038-1", "2024", 150, "150 върнати", None, None, "отчет ДМ"]):
+        progress[f"{column}2"] = value
+    wb.save(path)
+
+    frame, problems = import_file(path, "statistics", {})
+    assert problems == []
+    got = frame[["series", "period", "citizenship", "sex", "return_type", "value", "unit", "flag", "institution_code",
+                 "_row", "_sheet"]]
+    got = got.astype(object).where(got.notna(), None).values.tolist()
+    assert ["returns", "2024-Q1", "AFG", "M", "forced", 1234.0, "persons", None, "MVR-DM", 3, "observations"] in got
+    assert ["readmissions", "2024", None, None, None, 251.0, "persons", "provisional", "MVR-GDGP", 2,
+            "observations"] in got
+    actuals, problems = staff_template.read_progress(path, {})
+    assert problems == []
+    assert actuals[["indicator_id", "measure_id", "period", "actual_value", "actual_text", "source_ref"]].values.tolist() == [
+        ["2024-038-1", "2024-038", "2024", 150.0, "150 върнати", "отчет ДМ"]]
+
+
+def test_template_error_names_sheet_row_and_column(tmp_path):
+    path = write_template(tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    wb["observations"]["A2"], wb["observations"]["B2"], wb["observations"]["I2"] = "readmissions", "2023", "много"
+    wb["observations"]["M2"] = "x"
+    wb.save(path)
+    _, problems = import_file(path, "statistics", {})
+    assert [str(p).split(": ", 1)[0].rsplit(", sheet", 1)[1] for p in problems] == [" 'observations', row 2, column 'value'"]
+
+
+def test_template_excel_date_period_is_read_as_month(tmp_path):
+    from datetime import datetime
+
+    path = write_template(tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    ws = wb["observations"]
+    ws["A2"], ws["B2"], ws["I2"], ws["M2"] = "temporary_protection_beneficiaries", datetime(2023, 3, 1), 152930, "x"
+    wb.save(path)
+    frame, problems = import_file(path, "statistics", {})
+    assert problems == [] and frame.loc[0, "period"] == "2023-03"
+
+
+def test_template_cli_default_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["template"]) == 0
+    assert (tmp_path / "staff-template.xlsx").exists()
+    shutil.rmtree(tmp_path / "sub", ignore_errors=True)
+    assert main(["template", str(tmp_path / "sub" / "x.xlsx")]) == 0
+    assert (tmp_path / "sub" / "x.xlsx").exists()
