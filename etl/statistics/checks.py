@@ -152,8 +152,8 @@ def unknown_flag(frame: pd.DataFrame, ctx: Context) -> list[Problem]:
 
 
 def unknown_unit(frame: pd.DataFrame, ctx: Context) -> list[Problem]:
-    """Units are one of the contract's units."""
-    bad = ~frame["unit"].isin(UNITS)
+    """Units are one of the contract's units (an empty unit comes from the series; unknown series are reported)."""
+    bad = frame["unit"].notna() & ~frame["unit"].isin(UNITS)
     return [ctx.problem(r["_row"], "unit", f"unknown unit {r['unit']!r}: use one of {', '.join(UNITS)}", r["_sheet"])
             for _, r in _rows(frame, bad).iterrows()]
 
