@@ -114,3 +114,82 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
                      title_text=t("plan.chart_share_axis", lang))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return fig
+
+
+def _flag_text(flags, lang: str) -> list[str]:
+    return [f" ({t('flag.' + f, lang)})" if isinstance(f, str) and f else "" for f in flags]
+
+
+def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure:
+    """A statistical series over time, split by one breakdown or as a total.
+
+    `rows` come from dashboards._stats.select. Annual data is drawn as bars (stacked when split:
+    the parts add up to the whole); monthly and quarterly data as lines. A single period is drawn
+    as horizontal bars, one per breakdown value. Flagged values are hollow or hatched, and the
+    hover names the flag: never colour alone.
+    """
+    if rows.empty or rows["value"].notna().sum() == 0:
+        return empty_figure(options.get("empty_message", ""), lang)
+    unit = options.get("unit_label", "")
+    keys = list(dict.fromkeys(rows["key"]))
+    single_colour = options.get("colour", "#0072b2")
+    colours = {k: (single_colour if len(keys) == 1 else SERIES_COLOURS[i % len(SERIES_COLOURS)]) for i, k in enumerate(keys)}
+    periods = list(dict.fromkeys(rows["period"]))
+    fig = go.Figure(layout=base_layout(lang, height=options.get("height", 420)))
+    if len(periods) == 1:
+        ordered = rows.sort_values("value", ascending=True)
+        fig.add_bar(
+            y=[_wrap(v, 40) for v in ordered["label"]], x=ordered["value"], orientation="h",
+            marker=dict(color=[colours[k] for k in ordered["key"]],
+                        pattern=dict(shape=["/" if isinstance(f, str) and f else "" for f in ordered["flag"]])),
+            text=[number(v, lang) for v in ordered["value"]], textposition="outside", cliponaxis=False,
+            hovertext=[f"{lab}: {number(v, lang)} {unit}{ft}" for lab, v, ft in
+                       zip(ordered["label"], ordered["value"], _flag_text(ordered["flag"], lang))],
+            hoverinfo="text", showlegend=False)
+        fig.update_layout(height=max(160, 70 + 44 * len(ordered)))
+        fig.update_xaxes(range=[0, float(ordered["value"].max()) * 1.3 or 1], title_text=f"{periods[0]} · {unit}",
+                         tickformat=",d")
+        return fig
+    annual = set(rows["freq"]) == {"A"} and len(periods) <= 30
+    for key in keys:
+        part = rows[rows["key"] == key]
+        flagged = [isinstance(f, str) and bool(f) for f in part["flag"]]
+        hover = [f"{lab} · {p}: {number(v, lang)} {unit}{ft}" for lab, p, v, ft in
+                 zip(part["label"], part["period"], part["value"], _flag_text(part["flag"], lang))]
+        name = part["label"].iloc[0]
+        if annual:
+            fig.add_bar(x=part["period"], y=part["value"], name=name, hovertext=hover, hoverinfo="text",
+                        marker=dict(color=colours[key], line=dict(color="#fff", width=0.5),
+                                    pattern=dict(shape=["/" if f else "" for f in flagged], fgcolor="#ffffff")))
+        else:
+            fig.add_scatter(x=part["period"], y=part["value"], name=name, mode="lines+markers", hovertext=hover,
+                            hoverinfo="text", line=dict(color=colours[key], width=2.5),
+                            marker=dict(size=[8 if f else 5 for f in flagged],
+                                        symbol=["circle-open" if f else "circle" for f in flagged],
+                                        color=colours[key]))
+    fig.update_layout(barmode="stack", showlegend=len(keys) > 1, bargap=0.25)
+    fig.update_yaxes(rangemode="tozero", title_text=unit, tickformat=",~r")
+    fig.update_xaxes(type="category" if annual else None, title_text="")
+    return fig
+
+
+def sparkline_figure(periods: list, values: list, colour: str, lang: str) -> go.Figure:
+    """A small trend without axes (the numbers are in the card's text)."""
+    fig = go.Figure(layout=base_layout(lang, height=64, margin=dict(l=2, r=2, t=4, b=4), showlegend=False))
+    fig.add_scatter(x=periods, y=values, mode="lines", line=dict(color=colour, width=2), hoverinfo="skip",
+                    fill="tozeroy", fillcolor="rgba(0,0,0,0.04)")
+    fig.update_xaxes(visible=False, type="category")
+    fig.update_yaxes(visible=False, rangemode="tozero")
+    return fig
+
+
+def measures_per_goal_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
+    """Measures per strategic goal (`counts`: goal_label, measures)."""
+    fig = go.Figure(layout=base_layout(lang, height=70 + 36 * len(counts), showlegend=False,
+                                       margin=dict(l=10, r=40, t=10, b=30)))
+    fig.add_bar(y=[_wrap(v, 42) for v in counts["goal_label"]], x=counts["measures"], orientation="h",
+                marker=dict(color="#13294b"), text=counts["measures"], textposition="outside", cliponaxis=False,
+                hovertemplate="%{y}: %{x}<extra></extra>")
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(rangemode="tozero", title_text=t("home.measures_axis", lang))
+    return fig

@@ -28,9 +28,10 @@ def _nav(lang: str, active: str) -> list:
                    key=lambda p: p["nav_order"])
     items = []
     for p in pages:
-        is_active = active == p["path"] or (p["path"] != "/" and active.startswith(p["path"]))
+        prefix = p.get("nav_prefix", p["path"])
+        is_active = active == prefix or (prefix != "/" and active.startswith(prefix))
         items.append(dbc.NavItem(dbc.NavLink(
-            t(p["nav_key"], lang), href=href(p["path"], lang), active=is_active,
+            t(p["nav_key"], lang), href=href(p.get("nav_href", p["path"]), lang), active=is_active,
             className="shell-navlink",
         )))
     return items

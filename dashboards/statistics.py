@@ -1,0 +1,184 @@
+"""/statistics/<page> — asylum, protection, returns, readmissions, trafficking: a series over the
+years chosen, split by the breakdown chosen, with its definition, source, flags, the plan
+measures that act on it, and the same rows as a table."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboards import _data
+from dashboards._components.chart import chart_block
+from dashboards._components.common import institution_links, not_found
+from dashboards._components.query import Param, parse, sync_url
+from dashboards._components.shell import href, page
+from dashboards._figures import THEME_COLOURS, statistics_figure
+from dashboards._i18n import day, number, t
+from dashboards._queries import label_column, measure_title
+from dashboards._stats import DIMENSIONS, PAGES, breakdowns_of, observations_of, select, series_of_page, year_span
+from dashboards._summaries import statistics_summary
+
+dash.register_page(__name__, path_template="/statistics/<theme>", title="Статистика", nav_order=2,
+                   nav_key="nav.statistics", nav_href="/statistics/asylum", nav_prefix="/statistics")
+
+
+def _series_codes() -> set:
+    return set(_data.snapshot()["series"]["series"])
+
+
+PARAMS = [
+    Param("series", choices=_series_codes),
+    Param("by", choices=lambda: set(DIMENSIONS) | {"total"}),
+    Param("from", kind=int, low=1990, high=2100),
+    Param("to", kind=int, low=1990, high=2100),
+    Param("top", kind=int, low=3, high=20, default=8),
+]
+
+
+def resolve(snap, page_name: str, state: dict) -> dict:
+    """The page's effective choices: a series of this page, a breakdown it has, years it covers."""
+    series = series_of_page(snap, page_name)
+    code = state["series"] if state["series"] in set(series["series"]) else PAGES[page_name]["default"]
+    if code not in set(series["series"]):
+        code = series["series"].iloc[0] if len(series) else None
+    span = year_span(snap, code) if code else None
+    start = state["from"] if state["from"] and span and span[0] <= state["from"] <= span[1] else (span[0] if span else None)
+    end = state["to"] if state["to"] and span and start <= state["to"] <= span[1] else (span[1] if span else None)
+    default_by = PAGES[page_name].get("by") if code == PAGES[page_name]["default"] else None
+    by = None if state["by"] == "total" else (state["by"] or default_by)
+    return {"series": code, "span": span, "years": (start, end) if span else None, "by": by, "top": state["top"]}
+
+
+def chart_rows(snap, page_name: str, state: dict) -> tuple[pd.DataFrame, dict, str | None]:
+    """The rows the page's chart shows (also the rows the download gives)."""
+    choice = resolve(snap, page_name, state)
+    if not choice["series"]:
+        return pd.DataFrame(), choice, None
+    rows, used = select(snap, choice["series"], choice["by"], choice["years"], state["lang"], top=choice["top"])
+    return rows, choice, used
+
+
+def table_of(rows: pd.DataFrame, used: str | None, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("stats.col_period", lang): rows["period"],
+        (t(f"stats.by_{used}", lang) if used else t("stats.col_series", lang)): rows["label"],
+        t("stats.col_value", lang): [number(v, lang) for v in rows["value"]],
+        t("stats.col_flag", lang): [t(f"flag.{f}", lang) if isinstance(f, str) else "" for f in rows["flag"]],
+        t("stats.col_source", lang): rows["source_ref"],
+    })
+
+
+def _filters(snap, page_name: str, state: dict, choice: dict) -> html.Section:
+    lang = state["lang"]
+    series = series_of_page(snap, page_name)
+    dims = breakdowns_of(observations_of(snap, choice["series"])) if choice["series"] else []
+    years = list(range(choice["span"][0], choice["span"][1] + 1)) if choice["span"] else []
+
+    def col(label, cid, component, md=3):
+        return dbc.Col([dbc.Label(label, html_for=cid), component], md=md, sm=6, xs=12)
+
+    return html.Section(dbc.Row([
+        col(t("stats.series", lang), "statistics-series",
+            dcc.Dropdown(id="statistics-series", value=choice["series"], clearable=False,
+                         options=[{"value": s, "label": n} for s, n in zip(series["series"], series[label_column(lang)])]), md=5),
+        col(t("stats.breakdown", lang), "statistics-by",
+            dcc.Dropdown(id="statistics-by", value=choice["by"] if choice["by"] in dims else "total", clearable=False,
+                         options=[{"value": "total", "label": t("stats.by_total", lang)}]
+                         + [{"value": d, "label": t(f"stats.by_{d}", lang)} for d in dims])),
+        col(t("stats.from", lang), "statistics-from",
+            dcc.Dropdown(id="statistics-from", value=choice["years"][0] if years else None, clearable=False,
+                         options=[{"value": y, "label": str(y)} for y in years]), md=2),
+        col(t("stats.to", lang), "statistics-to",
+            dcc.Dropdown(id="statistics-to", value=choice["years"][1] if years else None, clearable=False,
+                         options=[{"value": y, "label": str(y)} for y in years]), md=2),
+    ], className="g-3"), className="filters", role="search", **{"aria-label": t("plan.filters", lang)})
+
+
+def _sources(snap, rows: pd.DataFrame, lang: str) -> list:
+    sources = snap["sources"].set_index("source_id")
+    out: list = []
+    for i, sid in enumerate(dict.fromkeys(rows["source_id"].dropna())):
+        if sid not in sources.index:
+            continue
+        s = sources.loc[sid]
+        title = html.A(s["title"], href=s["url"], rel="noopener") if isinstance(s["url"], str) and s["url"].startswith("http") else s["title"]
+        retrieved = t("stats.retrieved", lang, date=day(s["retrieved"], lang)) if isinstance(s["retrieved"], str) and s["retrieved"] else ""
+        licence = f", {s['license']}" if isinstance(s["license"], str) else ""
+        out += (["; "] if i else []) + [title, f" ({s['provider']}{licence}{retrieved})"]
+    return out
+
+
+def _key_figures(snap, page_name: str, lang: str) -> html.Section | None:
+    """Figures stated for a single year (e.g. the 2023 figures in the plan's first section)."""
+    obs = snap["observations"]
+    series = series_of_page(snap, page_name)
+    single = [s for s in series.to_dict("records") if obs[obs["series"] == s["series"]]["period"].nunique() == 1]
+    if not single:
+        return None
+    cards = []
+    for s in single:
+        rows, used = select(snap, s["series"], None, None, lang)
+        for r in rows.to_dict("records"):
+            label = s[label_column(lang)] + ("" if used is None else f" — {r['label']}")
+            cards.append(dbc.Col(html.Div([
+                html.Div(label, className="kpi-label"),
+                html.Div([number(r["value"], lang), html.Span(f" {t('unit.' + s['unit'], lang)}", className="kpi-unit")],
+                         className="kpi-value"),
+                html.Div(f"{r['period']} · {r['source_ref']}", className="kpi-note"),
+            ], className="kpi"), md=4, sm=6))
+    return html.Section([html.H2(t("stats.key_figures", lang)), html.P(t("stats.key_figures_lead", lang)),
+                         dbc.Row(cards, className="g-3 kpis")], className="key-figures")
+
+
+def layout(theme: str | None = None, **query):
+    state = parse(query, PARAMS)
+    lang = state["lang"]
+    path = f"/statistics/{theme}"
+    if theme not in PAGES:
+        return not_found(lang, path, query)
+    snap = _data.snapshot()
+    rows, choice, used = chart_rows(snap, theme, state)
+    series = snap["series"].set_index("series")
+    tabs = html.Nav(html.Ul([html.Li(html.Span(t(f"stats.page_{p}", lang), className="nav-link active", **{"aria-current": "page"})
+                                     if p == theme else dcc.Link(t(f"stats.page_{p}", lang), href=href(f"/statistics/{p}", lang),
+                                                                 className="nav-link"), className="nav-item")
+                             for p in PAGES], className="nav nav-pills stats-tabs"), **{"aria-label": t("nav.statistics", lang)})
+    body = [html.H1(t(f"stats.page_{theme}", lang)), html.P(t(f"stats.lead_{theme}", lang), className="lead"), tabs]
+    if choice["series"] is None:
+        body.append(html.P(t("stats.no_series", lang), className="empty-state"))
+        return page(lang, path, query, t(f"stats.page_{theme}", lang), body)
+    s = series.loc[choice["series"]]
+    name = s[label_column(lang)]
+    unit = t(f"unit.{s['unit']}", lang)
+    start, end = choice["years"]
+    by_text = t(f"stats.split_by_{used}", lang) if used else ""
+    subtitle = t("stats.subtitle", lang, unit=unit, first=start, last=end) + (
+        " " + t("stats.reported_by", lang) if isinstance(s["institution_code"], str) else "")
+    figure = statistics_figure(rows, {"colour": THEME_COLOURS.get(s["theme"], "#0072b2"), "unit_label": unit,
+                                      "empty_message": t("stats.empty", lang, first=start, last=end)}, lang)
+    inst_names = dict(zip(snap["institutions"]["code"], snap["institutions"][label_column(lang)]))
+    extra = []
+    if isinstance(s["institution_code"], str):
+        extra.append(html.P([html.Strong(t("stats.reporting_body", lang) + " "),
+                             *institution_links([s["institution_code"]], inst_names, lang)], className="chart-meta"))
+    body += [
+        _filters(snap, theme, state, choice),
+        chart_block(f"statistics-{theme}", lang, f"{name}{by_text}", subtitle, figure,
+                    statistics_summary(rows, name, unit, used, lang), table_of(rows, used, lang),
+                    _sources(snap, rows, lang), definition=s[f"definition_{'en' if lang == 'en' else 'bg'}"], extra=extra),
+    ]
+    key = _key_figures(snap, theme, lang)
+    if key is not None:
+        body.append(key)
+    measures = snap["measures"]
+    related = measures[measures["measure_id"].isin(list(s["measure_ids"]))]
+    body.append(html.H2(t("stats.measures", lang)))
+    body.append(html.Ul([html.Li(dcc.Link(f"{m['number'].rstrip('.')}. {title}", href=href(f"/plan/measure/{m['measure_id']}", lang)))
+                         for m, title in zip(related.to_dict("records"), measure_title(related, lang))])
+                if len(related) else html.P(t("stats.no_measures", lang)))
+    return page(lang, path, query, t(f"stats.page_{theme}", lang), body)
+
+
+sync_url(PARAMS, {"series": ("statistics-series", "value"), "by": ("statistics-by", "value"),
+                  "from": ("statistics-from", "value"), "to": ("statistics-to", "value")})
