@@ -128,13 +128,13 @@ def test_statistics_step_progress_sheet_to_indicator_actuals(tmp_path):
 
     path = write_template(tmp_path / "statistics" / "dm-2024.xlsx")
     wb = load_workbook(path)
-    for column, value in zip("ABCDEFGH", ["2024-070", "2024-070-1", "2024", "260", None, None, None, "ГДГП отчет"]):
+    for column, value in zip("ABCDEFGH", ["2024-070", "2024-070-01", "2024", "260", None, None, None, "ГДГП отчет"]):
         wb["plan_progress"][f"{column}2"] = value
     wb.save(path)
     result = statistics.run(tmp_path)
     actuals = result.tables["indicator_actuals"]
     assert actuals[["indicator_id", "period", "actual_value", "source_id"]].values.tolist() == [
-        ["2024-070-1", "2024", 260.0, "dm-2024"]]
+        ["2024-070-01", "2024", 260.0, "dm-2024"]]
     assert result.sources[0]["kind"] == "staff_template"
 
 

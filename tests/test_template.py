@@ -37,7 +37,7 @@ def test_template_round_trip_filled_workbook(tmp_path):
         for column, value in zip("ABCDEFGHIJKLMN", values):
             ws[f"{column}{number}"] = value
     progress = wb["plan_progress"]
-    for column, value in zip("ABCDEFGH", ["2024-038", "2024-038-1", "2024", 150, "150 върнати", None, None, "отчет ДМ"]):
+    for column, value in zip("ABCDEFGH", ["2024-038", "2024-038-01", "2024", 150, "150 върнати", None, None, "отчет ДМ"]):
         progress[f"{column}2"] = value
     wb.save(path)
 
@@ -52,7 +52,7 @@ def test_template_round_trip_filled_workbook(tmp_path):
     actuals, problems = staff_template.read_progress(path, {})
     assert problems == []
     assert actuals[["indicator_id", "measure_id", "period", "actual_value", "actual_text", "source_ref"]].values.tolist() == [
-        ["2024-038-1", "2024-038", "2024", 150.0, "150 върнати", "отчет ДМ"]]
+        ["2024-038-01", "2024-038", "2024", 150.0, "150 върнати", "отчет ДМ"]]
 
 
 def test_template_error_names_sheet_row_and_column(tmp_path):
@@ -84,3 +84,18 @@ def test_template_cli_default_path(tmp_path, monkeypatch):
     shutil.rmtree(tmp_path / "sub", ignore_errors=True)
     assert main(["template", str(tmp_path / "sub" / "x.xlsx")]) == 0
     assert (tmp_path / "sub" / "x.xlsx").exists()
+
+
+def test_template_progress_unknown_status_and_text_value(tmp_path):
+    path = write_template(tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    for column, value in zip("ABCDEFGH", ["2024-070", "2024-070-01", "2024", "около 250", None, "done", None, "отчет"]):
+        wb["plan_progress"][f"{column}2"] = value
+    wb.save(path)
+    _, problems = staff_template.read_progress(path, {})
+    where = f"{problems[0].file}, sheet 'plan_progress', row 2"
+    assert [str(p) for p in problems] == [
+        f"{where}, column 'actual_value': non-numeric value: 'около 250' is not a number (write text in actual_text)",
+        f"{where}, column 'status_override': unknown status 'done': use one of achieved, substantial, moderate, "
+        f"limited, no_progress, deterioration, no_actual, no_target, no_baseline, target_equals_baseline",
+    ]

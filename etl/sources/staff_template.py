@@ -85,7 +85,7 @@ def read_progress(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
 
         indicator = clean(cell.get("indicator_id"))
         if indicator is None:
-            problem("indicator_id", "the indicator id is empty (e.g. 2024-038-1)")
+            problem("indicator_id", "the indicator id is empty (e.g. 2024-038-01)")
         period = clean(cell.get("period"))
         try:
             period = parse_period(period)[0]
@@ -98,6 +98,9 @@ def read_progress(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
                                     f"(write text in actual_text)")
         if clean(cell.get("source_ref")) is None:
             problem("source_ref", "missing source_ref: say where the value comes from")
+        status = clean(cell.get("status_override"))
+        if status is not None and status not in _statuses():
+            problem("status_override", f"unknown status {status!r}: use one of {', '.join(_statuses())}")
         measure = clean(cell.get("measure_id"))
         if measure is None and indicator:
             measure = indicator.rsplit("-", 1)[0]
@@ -106,6 +109,12 @@ def read_progress(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
                     "note": clean(cell.get("note")), "source_ref": clean(cell.get("source_ref")),
                     "_row": row_number, "_sheet": PROGRESS_SHEET})
     return pd.DataFrame(out, columns=columns_out), problems
+
+
+def _statuses() -> tuple[str, ...]:
+    from etl.progress import STATUSES
+
+    return tuple(STATUSES)
 
 
 # ---- rows ---------------------------------------------------------------------------------------
