@@ -16,12 +16,10 @@ import pandas as pd
 import yaml
 
 from etl.numbers import parse_number
-from etl.problems import Problem
 from etl.schemas import TABLES
 
 OBS_COLUMNS = [c for c in TABLES["observations"].names if c != "source_id"]
 INTERNAL = ["_row", "_sheet", "_value_text", "_flag_text", "_freq"]
-BREAKDOWNS = ["citizenship", "sex", "age_group", "decision", "return_type", "category"]
 COUNTRIES = Path(__file__).with_name("countries.yml")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -130,7 +128,3 @@ def slug(text: str) -> str:
     """A stable id from a file name: lower case, [a-z0-9_-] only."""
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9_-]+", "-", text.lower())).strip("-")
 
-
-def row_problem(file: str, row: int | None, column: str | None, message: str, severity: str = "error",
-                sheet: str | None = None) -> Problem:
-    return Problem(file, message, line=row, column=column, sheet=sheet, severity=severity)
