@@ -69,3 +69,35 @@ window.dashAgGridComponentFunctions.Link = function (props) {
   if (!props.data || !props.data.href) return props.value;
   return React.createElement("a", {href: props.data.href}, props.value);
 };
+
+/* Save a chart as PNG or SVG with its title, source and date in the picture (the page shows
+   them as HTML around the chart, so they are added to a copy of the figure for the image). */
+document.addEventListener("click", function (e) {
+  const button = e.target.closest("[data-image-format]");
+  if (!button || !window.Plotly) return;
+  const holder = document.getElementById(button.dataset.graph);
+  const gd = holder && (holder.classList.contains("js-plotly-plot") ? holder : holder.querySelector(".js-plotly-plot"));
+  if (!gd) return;
+  const format = button.dataset.imageFormat;
+  const layout = JSON.parse(JSON.stringify(gd.layout));
+  const margin = Object.assign({l: 10, r: 20, t: 10, b: 40}, layout.margin || {});
+  margin.t += 60;
+  margin.b += 50;
+  layout.margin = margin;
+  layout.title = {text: button.dataset.title, x: 0.01, xanchor: "left", y: 0.99, yanchor: "top", font: {size: 18}};
+  layout.annotations = (layout.annotations || []).concat([{
+    text: button.dataset.source, xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "top",
+    yshift: -(margin.b - 28), showarrow: false, font: {size: 11, color: "#565e68"}
+  }]);
+  const width = Math.max(gd.offsetWidth, 960);
+  const height = gd.offsetHeight + 110;
+  window.Plotly.toImage({data: gd.data, layout: layout}, {format: format, width: width, height: height})
+    .then(function (url) {
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = (button.dataset.filename || "chart") + "." + format;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+});

@@ -8,7 +8,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import _data
-from dashboards._components.chart import chart_block, graph_config
+from dashboards._charts import ChartData, about_for
+from dashboards._components.chart import chart_block
 from dashboards._components.query import parse
 from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import THEME_COLOURS, measures_per_goal_figure, sparkline_figure
@@ -89,8 +90,10 @@ def layout(**query):
                 dcc.Link(t("home.sources_link", lang), href=href("/about", lang) + "#sources")], className="updated"),
         status_banner(lang),
         chart_block("home-plan", lang, t("home.plan_title", lang, year=year), t("home.plan_subtitle", lang),
-                    measures_per_goal_figure(counts, lang), summary, table,
-                    [t("plan.source", lang, year=year)],
+                    measures_per_goal_figure(counts, lang), summary,
+                    ChartData(table, about_for(snap, lang, t("home.plan_title", lang, year=year),
+                                               list(snap["plans"]["source_id"]), "/", query), "/"),
+                    [t("plan.source", lang, year=year)], tools=False,
                     extra=[dbc.Row([
                         dbc.Col(html.Div([html.Div(t("plan.kpi_numeric", lang), className="kpi-label"),
                                           html.Div(percent(numeric / len(indicators), lang) if len(indicators) else "–",

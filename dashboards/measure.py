@@ -7,6 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import _data
+from dashboards._charts import ChartData, about_for
 from dashboards._components.chart import chart_block
 from dashboards._components.common import facts, institution_links, not_found
 from dashboards._components.query import parse
@@ -106,10 +107,14 @@ def layout(measure_id: str | None = None, **query):
     ]
     rows = dumbbell_rows(indicators, lang)
     if len(rows):
+        data = ChartData(indicator_table(rows, lang),
+                         about_for(snap, lang, f"{t('measure.number', lang, number=m['number'].rstrip('.'))}: "
+                                               f"{t('plan.chart_targets_title', lang)}", [plan["source_id"]], path, query,
+                                   definition=t("plan.chart_targets_definition", lang)), path)
         body.append(chart_block("measure-targets", lang, t("plan.chart_targets_title", lang),
                                 t("plan.chart_targets_subtitle", lang, shown=number(len(rows), lang), total=number(len(indicators), lang)),
                                 baseline_target_figure(rows, lang), dumbbell_summary(rows, len(indicators), lang),
-                                indicator_table(indicators, lang), [t("plan.source", lang, year=m["plan_year"])]))
+                                data, [t("plan.source", lang, year=m["plan_year"])], tools=False))
     if len(m["notes"]):
         body += [html.H2(t("measure.notes", lang)),
                  html.Ul([html.Li(t(f"note.{n}", lang)) for n in m["notes"]], className="notes")]

@@ -10,6 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import _data
+from dashboards._charts import ChartData, about_for, register_chart
 from dashboards._components.chart import chart_block
 from dashboards._components.common import measure_cards
 from dashboards._components.query import Param, parse, sync_url
@@ -107,15 +108,64 @@ def dumbbell_summary(rows: pd.DataFrame, total: int, lang: str) -> str:
 
 
 def indicator_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicators as the table view and the downloads give them (typed values)."""
     return pd.DataFrame({
         t("plan.col_number", lang): rows["number"].str.rstrip("."),
         t("plan.col_indicator", lang): rows["label_name"],
-        t("plan.baseline", lang): [number(v, lang) for v in rows["baseline_value"]],
-        t("plan.target", lang): [number(v, lang) for v in rows["target_value"]],
-        t("plan.actual", lang): [number(v, lang) for v in rows["actual_value"]],
+        t("plan.baseline", lang): rows["baseline_value"].astype(float),
+        t("plan.target", lang): rows["target_value"].astype(float),
+        t("plan.actual", lang): rows["actual_value"].astype(float),
         t("plan.col_unit", lang): [t(f"unit.{u}", lang) for u in rows["unit"]],
+        t("plan.col_progress", lang): (rows["progress"] * 100).round(1),
         t("plan.col_status", lang): [t(f"status.{s}", lang) for s in rows["status"]],
+        t("plan.col_source_line", lang): rows["source_line"],
     })
+
+
+def status_table(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({t("plan.col_goal", lang): counts["goal_label"],
+                         t("plan.col_status", lang): [t(f"status.{s}", lang) for s in counts["status"]],
+                         t("plan.col_indicators", lang): counts["indicators"].astype(int)})
+
+
+def _filters_text(snap, state: dict) -> list[tuple[str, str]]:
+    lang = state["lang"]
+    labels = {"goal": dict((o["value"], o["label"]) for o in goal_options(snap, lang)),
+              "inst": dict((o["value"], o["label"]) for o in institution_options(snap, lang))}
+    out = []
+    for key, label in (("goal", "plan.goal"), ("inst", "plan.institution"), ("role", "plan.role"), ("fund", "plan.funding"),
+                       ("due", "plan.due"), ("q", "plan.search")):
+        value = state.get(key)
+        if value:
+            out.append((t(label, lang), labels.get(key, {}).get(value, value)))
+    return out
+
+
+def build(snap, query: dict, lang: str) -> dict:
+    """Everything the plan page draws for `query`: the page, downloads and embeds share it."""
+    state = parse({**query, "lang": lang}, PARAMS)
+    measures = selected_measures(snap, state)
+    indicators = plan_indicators(snap, measures, lang)
+    counts = goal_status_counts(snap, indicators, lang)
+    dumbbells = dumbbell_rows(indicators, lang)
+    shown = dumbbells.head(MAX_DUMBBELLS)
+    year = int(snap["plans"]["plan_year"].max())
+    plan_source = list(snap["plans"]["source_id"])
+    filters = _filters_text(snap, state)
+    status_about = about_for(snap, lang, t("plan.chart_status_title", lang), plan_source, "/plan", query, filters=filters)
+    targets_about = about_for(snap, lang, t("plan.chart_targets_title", lang), plan_source, "/plan", query,
+                              definition=t("plan.chart_targets_definition", lang), filters=filters)
+    return {"state": state, "measures": measures, "indicators": indicators, "counts": counts, "dumbbells": dumbbells,
+            "shown": shown, "year": year,
+            "status": ChartData(status_table(counts, lang), status_about, "/plan",
+                                lambda: goal_status_figure(counts, lang), status_summary(counts, lang)),
+            "targets": ChartData(indicator_table(shown, lang), targets_about, "/plan",
+                                 lambda: baseline_target_figure(shown, lang),
+                                 dumbbell_summary(dumbbells, len(indicators), lang))}
+
+
+register_chart("plan-status", lambda snap, query, lang: build(snap, query, lang)["status"])
+register_chart("plan-targets", lambda snap, query, lang: build(snap, query, lang)["targets"])
 
 
 def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
@@ -207,15 +257,14 @@ def _goal_table(snap, measures, indicators, lang: str) -> html.Div:
 
 
 def layout(**query):
-    state = parse(query, PARAMS)
-    lang = state["lang"]
+    lang = parse(query, PARAMS)["lang"]
     snap = _data.snapshot()
-    measures = selected_measures(snap, state)
-    indicators = plan_indicators(snap, measures, lang)
+    built = build(snap, query, lang)
+    state, measures, indicators = built["state"], built["measures"], built["indicators"]
     rows = grid_rows(snap, state)
     total = len(snap["measures"])
-    year = int(snap["plans"]["plan_year"].max())
-    source = [t("plan.source", lang, year=year), " ", dcc.Link(t("plan.method_link", lang), href=href("/about", lang) + "#progress")]
+    source = [t("plan.source", lang, year=built["year"]), " ",
+              dcc.Link(t("plan.method_link", lang), href=href("/about", lang) + "#progress")]
     body = [
         html.H1(t("plan.title", lang)),
         html.P(t("plan.lead", lang), className="lead"),
@@ -227,22 +276,16 @@ def layout(**query):
     if not rows:
         body.append(html.P(t("plan.none", lang), className="empty-state", id="plan-empty"))
         return page(lang, "/plan", query, t("plan.title", lang), body)
-    counts = goal_status_counts(snap, indicators, lang)
-    dumbbells = dumbbell_rows(indicators, lang)
-    shown = dumbbells.head(MAX_DUMBBELLS)
-    status_table = counts.rename(columns={"goal_label": t("plan.col_goal", lang), "indicators": t("plan.col_indicators", lang)})
-    status_table[t("plan.col_status", lang)] = [t(f"status.{s}", lang) for s in counts["status"]]
+    dumbbells, shown = built["dumbbells"], built["shown"]
     body += [
         _kpis(measures, indicators, lang),
         _goal_table(snap, measures, indicators, lang),
         chart_block("plan-status", lang, t("plan.chart_status_title", lang), t("plan.chart_status_subtitle", lang),
-                    goal_status_figure(counts, lang), status_summary(counts, lang),
-                    status_table[[t("plan.col_goal", lang), t("plan.col_status", lang), t("plan.col_indicators", lang)]],
-                    source),
+                    built["status"].figure(), built["status"].summary, built["status"],
+                    source, query=query),
         chart_block("plan-targets", lang, t("plan.chart_targets_title", lang),
                     t("plan.chart_targets_subtitle", lang, shown=number(len(shown), lang), total=number(len(dumbbells), lang)),
-                    baseline_target_figure(shown, lang), dumbbell_summary(dumbbells, len(indicators), lang),
-                    indicator_table(indicators, lang), source, definition=t("plan.chart_targets_definition", lang)),
+                    built["targets"].figure(), built["targets"].summary, built["targets"], source, definition=t("plan.chart_targets_definition", lang), query=query),
         html.H2(t("plan.measures_heading", lang)),
         _grid(rows, lang),
         _cards(rows, lang),

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import _data
+from dashboards._charts import ChartData, about_for, register_chart
 from dashboards._components.chart import chart_block
 from dashboards._components.common import institution_links, not_found
 from dashboards._components.query import Param, parse, sync_url
@@ -60,13 +61,45 @@ def chart_rows(snap, page_name: str, state: dict) -> tuple[pd.DataFrame, dict, s
 
 
 def table_of(rows: pd.DataFrame, used: str | None, lang: str) -> pd.DataFrame:
+    """The rows as the table view and the downloads give them: typed values, a flag column."""
     return pd.DataFrame({
         t("stats.col_period", lang): rows["period"],
         (t(f"stats.by_{used}", lang) if used else t("stats.col_series", lang)): rows["label"],
-        t("stats.col_value", lang): [number(v, lang) for v in rows["value"]],
-        t("stats.col_flag", lang): [t(f"flag.{f}", lang) if isinstance(f, str) else "" for f in rows["flag"]],
+        t("stats.col_value", lang): rows["value"].astype(float),
+        t("stats.col_unit", lang): [t(f"unit.{u}", lang) for u in rows["unit"]],
+        t("stats.col_flag", lang): [t(f"flag.{f}", lang) if isinstance(f, str) else None for f in rows["flag"]],
         t("stats.col_source", lang): rows["source_ref"],
     })
+
+
+def chart_data(snap, theme: str, query: dict, lang: str) -> ChartData | None:
+    """What the statistics chart of `theme` shows for `query` (page, downloads and embed alike)."""
+    return build(snap, theme, query, lang)[3] if theme in PAGES else None
+
+
+def build(snap, theme: str, query: dict, lang: str):
+    """(rows, choice, breakdown used, ChartData) for the statistics chart of `theme`."""
+    state = parse({**query, "lang": lang}, PARAMS)
+    rows, choice, used = chart_rows(snap, theme, state)
+    if choice["series"] is None:
+        return rows, choice, used, None
+    s = snap["series"].set_index("series").loc[choice["series"]]
+    title = s[label_column(lang)] + (t(f"stats.split_by_{used}", lang) if used else "")
+    start, end = choice["years"]
+    filters = [(t("stats.series", lang), s[label_column(lang)]),
+               (t("stats.breakdown", lang), t(f"stats.by_{used}", lang) if used else t("stats.by_total", lang)),
+               (t("stats.years", lang), f"{start}–{end}")]
+    about = about_for(snap, lang, title, rows["source_id"] if len(rows) else [], f"/statistics/{theme}", query,
+                      definition=s[f"definition_{'en' if lang == 'en' else 'bg'}"], filters=filters)
+    unit = t(f"unit.{s['unit']}", lang)
+    figure = lambda: statistics_figure(rows, {"colour": THEME_COLOURS.get(s["theme"], "#0072b2"), "unit_label": unit,  # noqa: E731
+                                              "empty_message": t("stats.empty", lang, first=start, last=end)}, lang)
+    return rows, choice, used, ChartData(table_of(rows, used, lang), about, f"/statistics/{theme}", figure,
+                                         statistics_summary(rows, s[label_column(lang)], unit, used, lang))
+
+
+for _theme in PAGES:
+    register_chart(f"statistics-{_theme}", lambda snap, query, lang, _t=_theme: chart_data(snap, _t, query, lang))
 
 
 def _filters(snap, page_name: str, state: dict, choice: dict) -> html.Section:
@@ -138,7 +171,7 @@ def layout(theme: str | None = None, **query):
     if theme not in PAGES:
         return not_found(lang, path, query)
     snap = _data.snapshot()
-    rows, choice, used = chart_rows(snap, theme, state)
+    rows, choice, used, data = build(snap, theme, query, lang)
     series = snap["series"].set_index("series")
     tabs = html.Nav(html.Ul([html.Li(html.Span(t(f"stats.page_{p}", lang), className="nav-link active", **{"aria-current": "page"})
                                      if p == theme else dcc.Link(t(f"stats.page_{p}", lang), href=href(f"/statistics/{p}", lang),
@@ -155,8 +188,7 @@ def layout(theme: str | None = None, **query):
     by_text = t(f"stats.split_by_{used}", lang) if used else ""
     subtitle = t("stats.subtitle", lang, unit=unit, first=start, last=end) + (
         " " + t("stats.reported_by", lang) if isinstance(s["institution_code"], str) else "")
-    figure = statistics_figure(rows, {"colour": THEME_COLOURS.get(s["theme"], "#0072b2"), "unit_label": unit,
-                                      "empty_message": t("stats.empty", lang, first=start, last=end)}, lang)
+    figure = data.figure()
     inst_names = dict(zip(snap["institutions"]["code"], snap["institutions"][label_column(lang)]))
     extra = []
     if isinstance(s["institution_code"], str):
@@ -165,8 +197,9 @@ def layout(theme: str | None = None, **query):
     body += [
         _filters(snap, theme, state, choice),
         chart_block(f"statistics-{theme}", lang, f"{name}{by_text}", subtitle, figure,
-                    statistics_summary(rows, name, unit, used, lang), table_of(rows, used, lang),
-                    _sources(snap, rows, lang), definition=s[f"definition_{'en' if lang == 'en' else 'bg'}"], extra=extra),
+                    data.summary, data,
+                    _sources(snap, rows, lang), definition=s[f"definition_{'en' if lang == 'en' else 'bg'}"], extra=extra,
+                    query=query),
     ]
     key = _key_figures(snap, theme, lang)
     if key is not None:

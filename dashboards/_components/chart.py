@@ -1,52 +1,97 @@
 """A chart as the site shows it everywhere: title, subtitle, the figure, a generated text summary,
-definition and source, and the same numbers as a table (the non-visual alternative)."""
+definition and source, tools (download the data, save the image, share, cite, embed), and the
+same rows as a table (the non-visual alternative)."""
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboards._i18n import t
+from dashboards._charts import ChartData, view_query
+from dashboards._export import file_name
+from dashboards._i18n import number, t
 
 MAX_TABLE_ROWS = 300
 
 
 def graph_config(filename: str, lang: str) -> dict:
     return {
-        "displaylogo": False, "responsive": True, "locale": "en",
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],
-        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "displaylogo": False, "responsive": True,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "toImage"],
     }
 
 
 def data_table(frame: pd.DataFrame, caption: str, lang: str) -> html.Div:
+    """The rows as an HTML table, numbers formatted by locale (the file keeps them as numbers)."""
     shown = frame.head(MAX_TABLE_ROWS)
-    numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
+    numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
+
+    def cell(column, value):
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        return number(value, lang, None) if column in numeric else str(value)
+
     head = html.Thead(html.Tr([html.Th(c, scope="col", className="num" if c in numeric else None) for c in shown.columns]))
-    body = html.Tbody([
-        html.Tr([html.Td("" if v is None or v != v else str(v), className="num" if c in numeric else None)
-                 for c, v in zip(shown.columns, row)])
-        for row in shown.itertuples(index=False)
-    ])
+    body = html.Tbody([html.Tr([html.Td(cell(c, v), className="num" if c in numeric else None)
+                                for c, v in zip(shown.columns, row)]) for row in shown.itertuples(index=False)])
     note = [html.P(t("chart.table_truncated", lang, shown=MAX_TABLE_ROWS, total=len(frame)), className="small")] \
         if len(frame) > MAX_TABLE_ROWS else []
     return html.Div([html.Table([html.Caption(caption), head, body], className="table table-sm data-table")] + note,
                     className="table-responsive")
 
 
+def _copy_field(cid: str, label: str, text: str, multiline: bool = False) -> html.Div:
+    field = (dcc.Textarea(id=cid, value=text, readOnly=True, className="form-control copy-text", rows=3)
+             if multiline else dcc.Input(id=cid, value=text, readOnly=True, className="form-control copy-text"))
+    return html.Div([html.Label(label, htmlFor=cid, className="form-label"),
+                     html.Div([field, dcc.Clipboard(target_id=cid, className="btn btn-outline-primary btn-sm copy-button",
+                                                    title=label)],
+                              className="copy-row")], className="copy-field")
+
+
+def chart_tools(chart_id: str, data: ChartData, query: dict, lang: str, figure_title: str, source_text: str) -> html.Div:
+    q = view_query(query)
+    about = data.about
+    embed_src = about.url.replace(data.page_path, f"/embed/{chart_id}", 1) if about.url else f"/embed/{chart_id}{q}"
+    embed = (f'<iframe src="{embed_src}" title="{figure_title}" width="100%" height="560" '
+             f'style="border:0" loading="lazy"></iframe>')
+    image = {"data-graph": f"{chart_id}-graph", "data-title": figure_title,
+             "data-source": f"{t('chart.source', lang)} {source_text} · {t('chart.version', lang)} {about.version} · {about.published}",
+             "data-filename": file_name(figure_title, "x")[:-2]}
+    return html.Div([
+        html.Div([
+            html.Span(t("chart.download", lang), className="tools-label"),
+            html.A("CSV", href=f"/download/{chart_id}.csv{q}", className="btn btn-sm btn-outline-primary", download=""),
+            html.A("Excel", href=f"/download/{chart_id}.xlsx{q}", className="btn btn-sm btn-outline-primary", download=""),
+            html.Span(t("chart.image", lang), className="tools-label"),
+            html.Button("PNG", type="button", className="btn btn-sm btn-outline-primary", **image, **{"data-image-format": "png"}),
+            html.Button("SVG", type="button", className="btn btn-sm btn-outline-primary", **image, **{"data-image-format": "svg"}),
+        ], className="tools-row"),
+        html.Details([html.Summary(t("chart.share", lang)),
+                      _copy_field(f"{chart_id}-link", t("chart.link", lang), about.url or q),
+                      _copy_field(f"{chart_id}-cite", t("chart.cite", lang), about.citation or "", multiline=True),
+                      _copy_field(f"{chart_id}-embed", t("chart.embed", lang), embed, multiline=True)],
+                     className="tools-share"),
+    ], className="chart-tools")
+
+
 def chart_block(chart_id: str, lang: str, title: str, subtitle: str, figure: go.Figure, summary: str,
-                table: pd.DataFrame, source: list, definition: str | None = None, extra: list | None = None) -> html.Section:
+                data: ChartData, source: list, definition: str | None = None, extra: list | None = None,
+                query: dict | None = None, tools: bool = True) -> html.Section:
     """`source`: components (text and links) naming where the numbers come from."""
     heading_id = f"{chart_id}-title"
+    source_text = "; ".join(s["title"] for s in data.about.sources) or "".join(x for x in source if isinstance(x, str))
     return html.Section([
         html.H2(title, id=heading_id, className="chart-title"),
         html.P(subtitle, className="chart-subtitle"),
-        dcc.Graph(id=f"{chart_id}-graph", figure=figure, config=graph_config(chart_id, lang),
-                  className="chart-graph"),
+        dcc.Graph(id=f"{chart_id}-graph", figure=figure, config=graph_config(chart_id, lang), className="chart-graph"),
         html.P(summary, id=f"{chart_id}-summary", className="chart-summary"),
         html.Div(([html.P([html.Strong(t("chart.definition", lang) + " "), definition])] if definition else [])
                  + [html.P([html.Strong(t("chart.source", lang) + " ")] + source)], className="chart-meta"),
         *(extra or []),
-        html.Details([html.Summary(t("chart.table_view", lang)), data_table(table, title, lang)],
+        chart_tools(chart_id, data, query or {}, lang, title, source_text) if tools else None,
+        html.Details([html.Summary(t("chart.table_view", lang)), data_table(data.frame, title, lang)],
                      className="chart-table"),
     ], className="chart-block", id=chart_id, **{"aria-labelledby": heading_id})

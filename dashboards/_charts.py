@@ -1,0 +1,81 @@
+"""Charts that can be downloaded, shared and embedded, and how to get the rows each one shows.
+
+A page registers, for each of its charts, a function `(snapshot, query, lang) -> ChartData`
+returning the exact rows the chart plots (typed values, column names in the page language) and
+what they are (title, definition, sources, filters). The page's table view, the CSV/XLSX
+downloads and the embed all use that one function, so they always agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from dashboards import _data
+from dashboards._export import About
+from dashboards._i18n import day, lang_of, t
+
+
+@dataclass
+class ChartData:
+    frame: pd.DataFrame
+    about: About
+    page_path: str
+    figure: Callable | None = None   # () -> go.Figure, built only when drawn (the embed page)
+    summary: str = ""
+
+
+_REGISTRY: dict[str, Callable] = {}
+
+
+def register_chart(chart_id: str, build: Callable[[_data.Snapshot, dict, str], ChartData | None]) -> None:
+    _REGISTRY[chart_id] = build
+
+
+def chart_ids() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def chart_data(chart_id: str, query: dict) -> ChartData | None:
+    build = _REGISTRY.get(chart_id)
+    if build is None:
+        return None
+    snap = _data.snapshot()
+    return build(snap, dict(query), lang_of(query.get("lang")))
+
+
+def view_query(query: dict) -> str:
+    pairs = [(k, v) for k, v in query.items() if isinstance(v, str) and v and len(k) < 20]
+    return ("?" + urlencode(pairs, safe=",")) if pairs else ""
+
+
+def base_url() -> str:
+    """The site's address as the visitor reached it (for links that leave the site: files, embeds)."""
+    try:
+        from flask import request
+
+        return request.host_url
+    except RuntimeError:  # outside a request (tests, scripts)
+        return ""
+
+
+def about_for(snap: _data.Snapshot, lang: str, title: str, source_ids, page_path: str, query: dict,
+              definition: str | None = None, filters: list[tuple[str, str]] | None = None) -> About:
+    """The "About" of a chart: its sources with licence and retrieval date, version and citation."""
+    sources = snap["sources"].set_index("source_id")
+    rows = []
+    for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)):
+        if sid in sources.index:
+            s = sources.loc[sid]
+            rows.append({"title": s["title"], "provider": s["provider"], "url": s["url"] if isinstance(s["url"], str) else None,
+                         "license": s["license"] if isinstance(s["license"], str) else None,
+                         "retrieved": s["retrieved"] if isinstance(s["retrieved"], str) else None})
+    url = f"{base_url().rstrip('/')}{page_path}{view_query(query)}"
+    published = snap.published[:10]
+    citation = t("cite.text", lang, product=t("shell.product", lang), title=title, version=snap.version,
+                 date=day(published, lang), url=url,
+                 sources="; ".join(f"{r['provider']}" for r in rows) or t("cite.no_source", lang))
+    return About(title=title, lang=lang, filters=filters or [], definition=definition, sources=rows,
+                 version=snap.version, published=published, citation=citation, url=url)

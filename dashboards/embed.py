@@ -1,0 +1,36 @@
+"""/embed/<chart_id>?<the page's query> — only the chart, its title, source and a link back,
+for an iframe on another site (the only address that may be framed)."""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboards._charts import chart_data, view_query
+from dashboards._components.chart import graph_config
+from dashboards._components.common import not_found
+from dashboards._components.query import parse
+from dashboards._i18n import day, t
+
+dash.register_page(__name__, path_template="/embed/<chart_id>", title="Графика")
+
+
+def layout(chart_id: str | None = None, **query):
+    lang = parse(query, [])["lang"]
+    data = chart_data(str(chart_id)[:60], query)
+    if data is None:
+        return not_found(lang, f"/embed/{chart_id}", query)
+    about = data.about
+    sources = "; ".join(s["title"] for s in about.sources)
+    link = f"{data.page_path}{view_query(query)}"
+    return html.Div([
+        dcc.Store(id="shell-meta", data={"title": about.title, "lang": lang}),
+        html.Div(id="shell-meta-sink", hidden=True),
+        html.H1(about.title, className="embed-title"),
+        dcc.Graph(id="embed-graph", figure=data.figure(), config=graph_config(chart_id, lang), className="embed-graph",
+                  responsive=True),
+        html.P(data.summary, className="embed-summary"),
+        html.P([t("chart.source", lang), " ", sources, " · ", t("chart.version", lang), " ", about.version, " (",
+                day(about.published, lang), ") · ",
+                html.A(t("embed.view", lang, product=t("shell.product", lang)), href=link, target="_blank", rel="noopener")],
+               className="embed-source"),
+    ], className="embed", lang=lang)
