@@ -32,8 +32,8 @@ def coverage(snap, name: str, lang: str) -> str:
 
 def _links(base: str, lang: str) -> list:
     out = []
-    for fmt, label in FORMATS:
-        out += [html.A(label, href=f"{base}.{fmt}" + ("?lang=en" if lang == "en" else ""), download=""), " "]
+    for i, (fmt, label) in enumerate(FORMATS):
+        out += ([" · "] if i else []) + [html.A(label, href=f"{base}.{fmt}" + ("?lang=en" if lang == "en" else ""), download="")]
     return out
 
 
@@ -50,7 +50,7 @@ def _table_card(snap, name: str, lang: str) -> html.Section:
         html.P([t("data.rows", lang, rows=number(len(snap[name]), lang)), " ", coverage(snap, name, lang), " ",
                 t("data.licence", lang)], className="table-facts"),
         html.P([html.Strong(t("data.download", lang) + " ")] + _links(f"/data/{name}", lang)
-               + [html.A("API", href=f"/api/v1/{name}.json")], className="table-downloads"),
+               + [" · ", html.A("API", href=f"/api/v1/{name}.json")], className="table-downloads"),
         html.Details([html.Summary(t("data.columns", lang)), html.Div(columns, className="table-responsive")]),
     ], className="catalogue-table")
 
@@ -107,7 +107,7 @@ def layout(**query):
         html.Ul([html.Li([html.Strong(f"{g}. {name}: ")] + _links(f"/data/goal/{g}", lang))
                  for g, name in zip(goals["goal"], goals[label_column(lang)])]),
         html.H2(t("data.tables", lang)),
-        *[_table_card(snap, name, lang) for name in published],
+        html.Div([_table_card(snap, name, lang) for name in published], className="catalogue"),
         html.H2(t("data.changes", lang), id="changes"),
         html.P(t("data.changes_lead", lang)),
         *_change_log(snap, lang),

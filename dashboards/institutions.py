@@ -27,6 +27,7 @@ def institution_summary(snap, lang: str) -> pd.DataFrame:
         rows.append({
             "code": r["code"], "abbr": r[label_column(lang, "abbr")], "name": r[label_column(lang)],
             "parent_code": r["parent_code"],
+            "search": " ".join(str(r[c]) for c in ("code", "abbr_bg", "abbr_en", "name_bg", "name_en")).lower(),
             "responsible": len(responsible), "partner": int((mine["role"] == "partner").sum()),
             "budget_bgn": budget_total(measures.loc[list(responsible)].reset_index()) if len(responsible) else 0.0,
         })
@@ -58,7 +59,7 @@ def layout(**query):
     tree = ordered_tree(summary)
     if state["q"]:
         needle = state["q"].lower()
-        tree = [(d, r) for d, r in tree if needle in r["abbr"].lower() or needle in r["name"].lower()]
+        tree = [(d, r) for d, r in tree if needle in r["search"]]  # either language
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className=c) for k, c in
                                (("institutions.col_name", None), ("institutions.col_responsible", "num"),
                                 ("institutions.col_partner", "num"), ("institutions.col_budget", "num"))]))

@@ -191,6 +191,8 @@ def layout(theme: str | None = None, **query):
     figure = data.figure()
     inst_names = dict(zip(snap["institutions"]["code"], snap["institutions"][label_column(lang)]))
     extra = []
+    if rows["flag"].notna().any():
+        extra.append(html.P(t("stats.flag_legend", lang), className="chart-meta"))
     if isinstance(s["institution_code"], str):
         extra.append(html.P([html.Strong(t("stats.reporting_body", lang) + " "),
                              *institution_links([s["institution_code"]], inst_names, lang)], className="chart-meta"))

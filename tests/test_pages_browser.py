@@ -1,0 +1,80 @@
+"""Every page in headless Chromium, in both languages: it renders, filters write the URL, the URL
+gives the same view after a reload, back works, and the browser console stays clean."""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+pytestmark = pytest.mark.browser
+
+TEXT = {
+    "bg": {"home": "Миграцията в България в данни", "sex": "Пол", "by_sex": "по пол", "plan": "План за действие",
+           "about": "За проекта", "data": "Данни за изтегляне", "institutions": "Институции", "404": "Страницата не е намерена"},
+    "en": {"home": "Bulgaria's migration in data", "sex": "Sex", "by_sex": "by sex", "plan": "Action plan",
+           "about": "About", "data": "Data downloads", "institutions": "Institutions", "404": "Page not found"},
+}
+
+
+def open_page(dash_duo, path: str, lang: str, ready: str):
+    sep = "&" if "?" in path else "?"
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}{'' if lang == 'bg' else sep + 'lang=en'}")
+    dash_duo.wait_for_element(ready, timeout=15)
+    assert dash_duo.find_element("html").get_attribute("lang") == lang
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_pages_browser_statistics_filter_url_reload_back(dash_duo, dash_app, server_port, lang):
+    dash_duo.start_server(dash_app, port=server_port)
+    open_page(dash_duo, "/statistics/trafficking", lang, "#statistics-trafficking-graph .main-svg")
+    before = dash_duo.find_element("#statistics-trafficking-title").text
+    dash_duo.select_dcc_dropdown("#statistics-by", value=TEXT[lang]["sex"])
+    dash_duo.wait_for_contains_text("#statistics-trafficking-title", TEXT[lang]["by_sex"], timeout=15)
+    assert "by=sex" in dash_duo.driver.current_url
+    summary = dash_duo.find_element("#statistics-trafficking-summary").text
+    legend = {el.text for el in dash_duo.find_elements("#statistics-trafficking-graph .legendtext")}
+    assert len(legend) == 2  # women and men
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_contains_text("#statistics-trafficking-title", TEXT[lang]["by_sex"], timeout=15)
+    assert dash_duo.find_element("#statistics-trafficking-summary").text == summary
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("#statistics-trafficking-title", before, timeout=15)
+    assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_pages_browser_institutions_search_url_reload(dash_duo, dash_app, server_port, lang):
+    dash_duo.start_server(dash_app, port=server_port)
+    open_page(dash_duo, "/institutions", lang, ".institution-table")
+    total = dash_duo.find_element("#institutions-count").text
+    box = dash_duo.find_element("#institutions-search")
+    box.send_keys("ДАНС", Keys.ENTER)
+    dash_duo.wait_for_text_to_equal("#institutions-count", "1 институции" if lang == "bg" else "1 institutions", timeout=15)
+    assert "q=%D0%94%D0%90%D0%9D%D0%A1" in dash_duo.driver.current_url
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_text_to_equal("#institutions-count", "1 институции" if lang == "bg" else "1 institutions", timeout=15)
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("#institutions-count", total, timeout=15)
+    assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_pages_browser_every_other_page_renders(dash_duo, dash_app, server_port, lang):
+    dash_duo.start_server(dash_app, port=server_port)
+    pages = [
+        ("/", "#home-plan-graph .main-svg", TEXT[lang]["home"]),
+        ("/plan/measure/2024-038", "#measure-targets-graph .main-svg", None),
+        ("/institutions/DAB", ".facts", None),
+        ("/about", "#glossary", TEXT[lang]["about"]),
+        ("/data", ".catalogue", TEXT[lang]["data"]),
+        ("/statistics/protection", "#statistics-protection-graph .main-svg", None),
+        ("/statistics/asylum", "#statistics-asylum-graph .main-svg", None),
+        ("/statistics/returns", "#statistics-returns-graph .main-svg", None),
+        ("/statistics/readmissions", "#statistics-readmissions-graph .main-svg", None),
+        ("/no/such/page", "h1", TEXT[lang]["404"]),
+        ("/plan/measure/2024-999", "h1", TEXT[lang]["404"]),
+    ]
+    for path, ready, heading in pages:
+        open_page(dash_duo, path, lang, ready)
+        if heading:
+            assert dash_duo.find_element("h1").text == heading, path
+        assert dash_duo.get_logs() == [], path
