@@ -181,12 +181,12 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
         {"field": "deadline", "headerName": t("plan.col_deadline", lang), "width": 140, "wrapText": True,
          "autoHeight": True},
     ]
-    return dag.AgGrid(
+    return html.Div(dag.AgGrid(
         id="plan-grid", rowData=rows, columnDefs=columns,
         defaultColDef={"resizable": True, "sortable": True},
-        dashGridOptions={"domLayout": "autoHeight", "ariaLabel": t("plan.table_label", lang)},
-        style={"width": "100%"}, className="plan-grid md-grid d-none d-md-block",
-    )
+        dashGridOptions={"domLayout": "autoHeight"},
+        style={"width": "100%"}, className="plan-grid md-grid",
+    ), role="region", className="d-none d-md-block", **{"aria-label": t("plan.table_label", lang)})
 
 
 def _cards(rows: list[dict], lang: str) -> html.Ul:

@@ -99,7 +99,7 @@ def test_downloads_file_names_are_sanitised():
 
 @pytest.mark.browser
 def test_downloads_browser_click_gives_the_file(dash_duo, dash_app, server_port, tmp_path):
-    dash_duo.start_server(dash_app, port=server_port)
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/statistics/readmissions?lang=en")
     link = dash_duo.wait_for_element("#statistics-readmissions .chart-tools a[href*='.csv']", timeout=10)
@@ -115,7 +115,7 @@ def test_downloads_browser_click_gives_the_file(dash_duo, dash_app, server_port,
 
 @pytest.mark.browser
 def test_downloads_embed_page_shows_chart_source_and_link_back(dash_duo, dash_app, server_port):
-    dash_duo.start_server(dash_app, port=server_port)
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/embed/statistics-protection?lang=en&from=2020")
     dash_duo.wait_for_element("#embed-graph .main-svg", timeout=10)
     assert dash_duo.find_element(".embed-title").text.startswith("Decisions on asylum applications")

@@ -24,7 +24,7 @@ def open_page(dash_duo, path: str, lang: str, ready: str):
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_pages_browser_statistics_filter_url_reload_back(dash_duo, dash_app, server_port, lang):
-    dash_duo.start_server(dash_app, port=server_port)
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     open_page(dash_duo, "/statistics/trafficking", lang, "#statistics-trafficking-graph .main-svg")
     before = dash_duo.find_element("#statistics-trafficking-title").text
     dash_duo.select_dcc_dropdown("#statistics-by", value=TEXT[lang]["sex"])
@@ -43,7 +43,7 @@ def test_pages_browser_statistics_filter_url_reload_back(dash_duo, dash_app, ser
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_pages_browser_institutions_search_url_reload(dash_duo, dash_app, server_port, lang):
-    dash_duo.start_server(dash_app, port=server_port)
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     open_page(dash_duo, "/institutions", lang, ".institution-table")
     total = dash_duo.find_element("#institutions-count").text
     box = dash_duo.find_element("#institutions-search")
@@ -59,7 +59,7 @@ def test_pages_browser_institutions_search_url_reload(dash_duo, dash_app, server
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_pages_browser_every_other_page_renders(dash_duo, dash_app, server_port, lang):
-    dash_duo.start_server(dash_app, port=server_port)
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     pages = [
         ("/", "#home-plan-graph .main-svg", TEXT[lang]["home"]),
         ("/plan/measure/2024-038", "#measure-targets-graph .main-svg", None),

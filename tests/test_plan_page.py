@@ -74,7 +74,7 @@ def test_plan_page_layout_renders_both_languages(plan_page, snap):
     ("en", "II. Security", "19 of 85 measures"),
 ])
 def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, lang, goal_label, count_text):
-    dash_duo.start_server(dash_app, port=server_port)
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     suffix = "" if lang == "bg" else "?lang=en"
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan{suffix}")
     dash_duo.wait_for_element("#plan-grid .ag-row", timeout=10)

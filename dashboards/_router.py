@@ -1,0 +1,93 @@
+"""The page container, rendered on the server for the page being opened.
+
+Dash Pages normally sends an empty page container and fills it with a callback once the browser
+has loaded: one more round trip before the first chart. Here the layout request (which carries
+the page's address in its Referer header) gets the page already rendered, and the URL component
+starts with that address, so no routing callback runs at load. Navigation afterwards (links,
+filters writing the URL, back and forward) goes through Dash Pages' router as usual.
+
+Every page layout is also wrapped so that an error shows a friendly message, never a blank page.
+"""
+from __future__ import annotations
+
+import logging
+from functools import wraps
+from urllib.parse import urlparse
+
+import dash
+from dash import dcc, html
+from dash._pages import _parse_query_string, _path_to_page
+
+from dashboards._i18n import lang_of, t
+
+log = logging.getLogger(__name__)
+
+
+def _address() -> tuple[str, str] | None:
+    """(pathname, search) of the page being rendered, or None when unknown."""
+    from flask import has_request_context, request
+
+    if not has_request_context() or not request.path.endswith("/_dash-layout"):
+        return None  # e.g. Dash validating the layout at start-up: nothing to render
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlparse(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path or "/", (f"?{parts.query}" if parts.query else "")
+
+
+def render(pathname: str, search: str):
+    query = _parse_query_string(search)
+    page, variables = _path_to_page(pathname.strip("/"))
+    if not page:
+        page = next(p for p in dash.page_registry.values() if p["module"].endswith("not_found_404"))
+    layout = page["layout"]
+    return layout(**{**(variables or {}), **query}) if callable(layout) else layout
+
+
+def _page_title(content) -> str:
+    """The title the page shell carries (its `shell-meta` store), for Dash Pages' title callback."""
+    for child in (getattr(content, "children", None) or [])[:3]:
+        if getattr(child, "id", None) == "shell-meta":
+            return child.data.get("title", "")
+    return t("shell.product", "bg")
+
+
+def serve_layout():
+    address = _address()
+    content = render(*address) if address else None
+    location = dcc.Location(id="_pages_location", refresh="callback-nav",
+                            **({"pathname": address[0], "search": address[1]} if address else {}))
+    store = dcc.Store(id="_pages_store", data={"title": _page_title(content)} if address else None)
+    return html.Div([location, html.Div(content, id="_pages_content", disable_n_clicks=True), store,
+                     html.Div(id="_pages_dummy", disable_n_clicks=True)])
+
+
+def error_page(lang: str):
+    return html.Div([
+        html.Div(id="shell-meta-sink", hidden=True),
+        html.Main([html.H1(t("error.title", lang)), html.P(t("error.text", lang)),
+                   html.A(t("not_found.home", lang), href="/" + ("?lang=en" if lang == "en" else ""),
+                          className="btn btn-primary")], className="container shell-main error-page"),
+    ], lang=lang)
+
+
+def guard_layouts() -> None:
+    """Wrap every page layout: an exception is logged and the visitor gets a message, not a blank page."""
+    for page in dash.page_registry.values():
+        layout = page.get("layout")
+        if not callable(layout) or getattr(layout, "_guarded", False):
+            continue
+
+        @wraps(layout)
+        def guarded(*args, _layout=layout, **kwargs):
+            try:
+                return _layout(*args, **kwargs)
+            except Exception:
+                log.exception("page %s failed", _layout.__module__)
+                return error_page(lang_of(kwargs.get("lang")))
+
+        guarded._guarded = True
+        page["layout"] = guarded
