@@ -11,6 +11,7 @@ import dash
 from dash import ClientsideFunction, Input, Output, State, clientside_callback, html
 from flask import request
 
+from dashboards._api import api_blueprint
 from dashboards._i18n import lang_of, t
 
 INDEX = """<!DOCTYPE html>
@@ -61,6 +62,7 @@ app = Dashboard(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+server.register_blueprint(api_blueprint)
 app.layout = html.Div([dash.page_container])
 
 # Title and <html lang> follow the page; the mobile menu opens and closes without a server call.
