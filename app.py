@@ -12,7 +12,9 @@ from dash import ClientsideFunction, Input, Output, State, clientside_callback, 
 from flask import request
 
 from dashboards._api import api_blueprint
+from dashboards._downloads import downloads_blueprint
 from dashboards._i18n import lang_of, t
+from dashboards._router import guard_layouts, serve_layout
 
 INDEX = """<!DOCTYPE html>
 <html lang="bg">
@@ -63,7 +65,9 @@ app = Dashboard(
 )
 server = app.server
 server.register_blueprint(api_blueprint)
-app.layout = html.Div([dash.page_container])
+server.register_blueprint(downloads_blueprint)
+app.layout = serve_layout  # the page opened is rendered in the first response (see dashboards/_router.py)
+guard_layouts()
 
 # Title and <html lang> follow the page; the mobile menu opens and closes without a server call.
 clientside_callback(ClientsideFunction("migdash", "meta"), Output("shell-meta-sink", "children"), Input("shell-meta", "data"))

@@ -13,8 +13,9 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -36,6 +37,15 @@ class Snapshot:
     manifest: dict
     tables: dict[str, pd.DataFrame]
     folder: Path
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def cached(self, key, compute: Callable):
+        """A value derived from this version's data, computed once (the data never changes in place)."""
+        try:
+            return self.derived[key]
+        except KeyError:
+            value = self.derived[key] = compute()
+            return value
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -68,7 +78,9 @@ def load_version(folder: Path) -> Snapshot:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     tables = {}
     for name, entry in manifest["tables"].items():
-        tables[name] = pq.read_table(folder / entry["file"]).to_pandas()
+        frame = pq.read_table(folder / entry["file"]).to_pandas()
+        frame.attrs = {}  # metadata in attrs is deep-copied by every pandas operation
+        tables[name] = frame
     return Snapshot(manifest["version"], manifest, tables, folder)
 
 

@@ -32,6 +32,7 @@ STATUS_STYLE = {  # colour and marker shape: never colour alone
 
 def base_layout(lang: str, height: int = 380, **extra) -> dict:
     layout = dict(
+        template="none",  # the default template adds ~6 KB of JSON to every figure; styling is set here
         font=dict(family=FONT, size=14, color=INK),
         separators=", " if lang == "bg" else ".,",
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
@@ -45,18 +46,25 @@ def base_layout(lang: str, height: int = 380, **extra) -> dict:
     return layout
 
 
+def figure(traces: list[dict], layout: dict) -> go.Figure:
+    """One go.Figure from plain trace and layout dicts, built once and not re-validated property by
+    property (that costs ~10x the build; tests/test_figures.py validates every builder's output)."""
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
 def empty_figure(message: str, lang: str, height: int = 220) -> go.Figure:
     """An empty state that says what is missing instead of showing an empty axis."""
-    fig = go.Figure(layout=base_layout(lang, height=height))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=15, color=MUTED))
-    return fig
+    layout = base_layout(lang, height=height)
+    layout["xaxis"] = {**layout["xaxis"], "visible": False}
+    layout["yaxis"] = {**layout["yaxis"], "visible": False}
+    layout["annotations"] = [dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                                  font=dict(size=15, color=MUTED))]
+    return figure([], layout)
 
 
 def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)[:2]) + ("…" if len(textwrap.wrap(text, width)) > 2 else "")
+    lines = textwrap.wrap(text, width)
+    return "<br>".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
 def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
@@ -68,19 +76,20 @@ def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
         return empty_figure(t("plan.chart_empty", lang), lang)
     goals = list(dict.fromkeys(counts["goal"]))
     labels = dict(zip(counts["goal"], counts["goal_label"]))
-    fig = go.Figure(layout=base_layout(lang, height=90 + 42 * len(goals), barmode="stack"))
+    y = [_wrap(labels[g], 34) for g in goals]
+    traces = []
     for status in [s for s in STATUS_STYLE if s in set(counts["status"])]:
-        part = counts[counts["status"] == status].set_index("goal").reindex(goals)
+        part = counts[counts["status"] == status].set_index("goal")["indicators"].reindex(goals).fillna(0)
         colour, _ = STATUS_STYLE[status]
-        fig.add_bar(
-            y=[_wrap(labels[g], 34) for g in goals], x=part["indicators"].fillna(0), orientation="h",
-            name=t(f"status.{status}", lang), marker=dict(color=colour, line=dict(color="#fff", width=1),
-                                                         pattern=dict(shape="/" if status.startswith("no_") else "")),
-            hovertemplate="%{y}<br>" + t(f"status.{status}", lang) + ": %{x}<extra></extra>",
-        )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=t("plan.chart_indicators_axis", lang), rangemode="tozero")
-    return fig
+        name = t(f"status.{status}", lang)
+        traces.append(dict(type="bar", y=y, x=part.tolist(), orientation="h", name=name,
+                           marker=dict(color=colour, line=dict(color="#fff", width=1),
+                                       pattern=dict(shape="/" if status.startswith("no_") else "")),
+                           hovertemplate="%{y}<br>" + name + ": %{x}<extra></extra>"))
+    layout = base_layout(lang, height=90 + 42 * len(goals), barmode="stack")
+    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed"}
+    layout["xaxis"] = {**layout["xaxis"], "title": {"text": t("plan.chart_indicators_axis", lang)}, "rangemode": "tozero"}
+    return figure(traces, layout)
 
 
 def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
@@ -92,28 +101,36 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     if rows.empty:
         return empty_figure(t("plan.chart_no_numeric", lang), lang)
     labels = [_wrap(v, 48) for v in rows["label"]]
-    fig = go.Figure(layout=base_layout(lang, height=110 + 46 * len(rows), showlegend=True))
-    for y in labels:
-        fig.add_shape(type="line", x0=0, x1=100, y0=y, y1=y, line=dict(color="#9aa3ad", width=3), layer="below")
-    fig.add_scatter(x=[0] * len(rows), y=labels, mode="markers+text", name=t("plan.baseline", lang),
-                    marker=dict(symbol="circle-open", size=13, color=INK, line=dict(width=2)),
-                    text=[number(v, lang) for v in rows["baseline_value"]], textposition="middle left",
-                    hovertext=rows["hover"], hoverinfo="text", cliponaxis=False)
-    fig.add_scatter(x=[100] * len(rows), y=labels, mode="markers+text", name=t("plan.target", lang),
-                    marker=dict(symbol="circle", size=13, color=INK),
-                    text=[f"{number(v, lang)} {u}".strip() for v, u in zip(rows["target_value"], rows["unit_label"])],
-                    textposition="middle right", hovertext=rows["hover"], hoverinfo="text", cliponaxis=False)
+    n = len(labels)
+    line_x, line_y = [], []
+    for y in labels:  # one trace for all the bars between the dots (not a shape per row)
+        line_x += [0, 100, None]
+        line_y += [y, y, None]
+    hover = rows["hover"].tolist()
+    traces = [
+        dict(type="scatter", x=line_x, y=line_y, mode="lines", line=dict(color="#9aa3ad", width=3),
+             hoverinfo="skip", showlegend=False),
+        dict(type="scatter", x=[0] * n, y=labels, mode="markers+text", name=t("plan.baseline", lang),
+             marker=dict(symbol="circle-open", size=13, color=INK, line=dict(width=2)),
+             text=[number(v, lang) for v in rows["baseline_value"]], textposition="middle left",
+             hovertext=hover, hoverinfo="text", cliponaxis=False),
+        dict(type="scatter", x=[100] * n, y=labels, mode="markers+text", name=t("plan.target", lang),
+             marker=dict(symbol="circle", size=13, color=INK),
+             text=[f"{number(v, lang)} {u}".strip() for v, u in zip(rows["target_value"], rows["unit_label"])],
+             textposition="middle right", hovertext=hover, hoverinfo="text", cliponaxis=False),
+    ]
     actual = rows[rows["actual_value"].notna() & rows["progress"].notna()]
     if len(actual):
-        fig.add_scatter(
-            x=(actual["progress"] * 100).clip(-50, 150), y=[_wrap(v, 48) for v in actual["label"]], mode="markers",
-            name=t("plan.actual", lang), hovertext=actual["hover"], hoverinfo="text",
+        traces.append(dict(
+            type="scatter", x=(actual["progress"] * 100).clip(-50, 150).tolist(), y=[_wrap(v, 48) for v in actual["label"]],
+            mode="markers", name=t("plan.actual", lang), hovertext=actual["hover"].tolist(), hoverinfo="text",
             marker=dict(size=15, symbol=[STATUS_STYLE[s][1] for s in actual["status"]],
-                        color=[STATUS_STYLE[s][0] for s in actual["status"]], line=dict(width=1, color="#fff")))
-    fig.update_xaxes(range=[-28, 135], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %",
-                     title_text=t("plan.chart_share_axis", lang))
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    return fig
+                        color=[STATUS_STYLE[s][0] for s in actual["status"]], line=dict(width=1, color="#fff"))))
+    layout = base_layout(lang, height=110 + 46 * n, showlegend=True)
+    layout["xaxis"] = {**layout["xaxis"], "range": [-28, 135], "tickvals": [0, 25, 50, 75, 100], "ticksuffix": " %",
+                       "title": {"text": t("plan.chart_share_axis", lang)}}
+    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed", "showgrid": False}
+    return figure(traces, layout)
 
 
 def _flag_text(flags, lang: str) -> list[str]:
@@ -135,22 +152,23 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
     single_colour = options.get("colour", "#0072b2")
     colours = {k: (single_colour if len(keys) == 1 else SERIES_COLOURS[i % len(SERIES_COLOURS)]) for i, k in enumerate(keys)}
     periods = list(dict.fromkeys(rows["period"]))
-    fig = go.Figure(layout=base_layout(lang, height=options.get("height", 420)))
+    layout = base_layout(lang, height=options.get("height", 420))
     if len(periods) == 1:
         ordered = rows.sort_values("value", ascending=True)
-        fig.add_bar(
-            y=[_wrap(v, 40) for v in ordered["label"]], x=ordered["value"], orientation="h",
+        trace = dict(
+            type="bar", y=[_wrap(v, 40) for v in ordered["label"]], x=ordered["value"].tolist(), orientation="h",
             marker=dict(color=[colours[k] for k in ordered["key"]],
                         pattern=dict(shape=["/" if isinstance(f, str) and f else "" for f in ordered["flag"]])),
             text=[number(v, lang) for v in ordered["value"]], textposition="outside", cliponaxis=False,
             hovertext=[f"{lab}: {number(v, lang)} {unit}{ft}" for lab, v, ft in
                        zip(ordered["label"], ordered["value"], _flag_text(ordered["flag"], lang))],
             hoverinfo="text", showlegend=False)
-        fig.update_layout(height=max(160, 70 + 44 * len(ordered)))
-        fig.update_xaxes(range=[0, float(ordered["value"].max()) * 1.3 or 1], title_text=f"{periods[0]} · {unit}",
-                         tickformat=",d")
-        return fig
+        layout["height"] = max(160, 70 + 44 * len(ordered))
+        layout["xaxis"] = {**layout["xaxis"], "range": [0, float(ordered["value"].max()) * 1.3 or 1],
+                           "title": {"text": f"{periods[0]} · {unit}"}, "tickformat": ",d"}
+        return figure([trace], layout)
     annual = set(rows["freq"]) == {"A"} and len(periods) <= 30
+    traces = []
     for key in keys:
         part = rows[rows["key"] == key]
         flagged = [isinstance(f, str) and bool(f) for f in part["flag"]]
@@ -158,38 +176,37 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
                  zip(part["label"], part["period"], part["value"], _flag_text(part["flag"], lang))]
         name = part["label"].iloc[0]
         if annual:
-            fig.add_bar(x=part["period"], y=part["value"], name=name, hovertext=hover, hoverinfo="text",
-                        marker=dict(color=colours[key], line=dict(color="#fff", width=0.5),
-                                    pattern=dict(shape=["/" if f else "" for f in flagged], fgcolor="#ffffff")))
+            traces.append(dict(type="bar", x=part["period"].tolist(), y=part["value"].tolist(), name=name, hovertext=hover,
+                               hoverinfo="text",
+                               marker=dict(color=colours[key], line=dict(color="#fff", width=0.5),
+                                           pattern=dict(shape=["/" if f else "" for f in flagged], fgcolor="#ffffff"))))
         else:
-            fig.add_scatter(x=part["period"], y=part["value"], name=name, mode="lines+markers", hovertext=hover,
-                            hoverinfo="text", line=dict(color=colours[key], width=2.5),
-                            marker=dict(size=[8 if f else 5 for f in flagged],
-                                        symbol=["circle-open" if f else "circle" for f in flagged],
-                                        color=colours[key]))
-    fig.update_layout(barmode="stack", showlegend=len(keys) > 1, bargap=0.25)
-    fig.update_yaxes(rangemode="tozero", title_text=unit, tickformat=",~r")
-    fig.update_xaxes(type="category" if annual else None, title_text="")
-    return fig
+            traces.append(dict(type="scatter", x=part["period"].tolist(), y=part["value"].tolist(), name=name,
+                               mode="lines+markers", hovertext=hover, hoverinfo="text",
+                               line=dict(color=colours[key], width=2.5),
+                               marker=dict(size=[8 if f else 5 for f in flagged],
+                                           symbol=["circle-open" if f else "circle" for f in flagged], color=colours[key])))
+    layout.update(barmode="stack", showlegend=len(keys) > 1, bargap=0.25)
+    layout["yaxis"] = {**layout["yaxis"], "rangemode": "tozero", "title": {"text": unit}, "tickformat": ",~r"}
+    layout["xaxis"] = {**layout["xaxis"], "title": {"text": ""}, **({"type": "category"} if annual else {})}
+    return figure(traces, layout)
 
 
 def sparkline_figure(periods: list, values: list, colour: str, lang: str) -> go.Figure:
     """A small trend without axes (the numbers are in the card's text)."""
-    fig = go.Figure(layout=base_layout(lang, height=64, margin=dict(l=2, r=2, t=4, b=4), showlegend=False))
-    fig.add_scatter(x=periods, y=values, mode="lines", line=dict(color=colour, width=2), hoverinfo="skip",
-                    fill="tozeroy", fillcolor="rgba(0,0,0,0.04)")
-    fig.update_xaxes(visible=False, type="category")
-    fig.update_yaxes(visible=False, rangemode="tozero")
-    return fig
+    layout = base_layout(lang, height=64, margin=dict(l=2, r=2, t=4, b=4), showlegend=False)
+    layout["xaxis"] = {"visible": False, "type": "category"}
+    layout["yaxis"] = {"visible": False, "rangemode": "tozero"}
+    return figure([dict(type="scatter", x=list(periods), y=[float(v) for v in values], mode="lines",
+                        line=dict(color=colour, width=2), hoverinfo="skip", fill="tozeroy",
+                        fillcolor="rgba(0,0,0,0.04)")], layout)
 
 
 def measures_per_goal_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
     """Measures per strategic goal (`counts`: goal_label, measures)."""
-    fig = go.Figure(layout=base_layout(lang, height=70 + 36 * len(counts), showlegend=False,
-                                       margin=dict(l=10, r=40, t=10, b=30)))
-    fig.add_bar(y=[_wrap(v, 42) for v in counts["goal_label"]], x=counts["measures"], orientation="h",
-                marker=dict(color="#13294b"), text=counts["measures"], textposition="outside", cliponaxis=False,
-                hovertemplate="%{y}: %{x}<extra></extra>")
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(rangemode="tozero", title_text=t("home.measures_axis", lang))
-    return fig
+    layout = base_layout(lang, height=70 + 36 * len(counts), showlegend=False, margin=dict(l=10, r=40, t=10, b=30))
+    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed", "showgrid": False}
+    layout["xaxis"] = {**layout["xaxis"], "rangemode": "tozero", "title": {"text": t("home.measures_axis", lang)}}
+    return figure([dict(type="bar", y=[_wrap(v, 42) for v in counts["goal_label"]], x=counts["measures"].tolist(),
+                        orientation="h", marker=dict(color="#13294b"), text=counts["measures"].tolist(),
+                        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>")], layout)

@@ -15,11 +15,19 @@ def label_column(lang: str, base: str = "name") -> str:
 
 
 def goal_options(snap: Snapshot, lang: str) -> list[dict]:
+    return snap.cached(("goal_options", lang), lambda: _goal_options(snap, lang))
+
+
+def _goal_options(snap: Snapshot, lang: str) -> list[dict]:
     goals = snap["goals"].drop_duplicates("goal")
     return [{"value": g, "label": f"{g}. {name}"} for g, name in zip(goals["goal"], goals[label_column(lang)])]
 
 
 def institution_options(snap: Snapshot, lang: str, only_used: bool = True) -> list[dict]:
+    return snap.cached(("institution_options", lang, only_used), lambda: _institution_options(snap, lang, only_used))
+
+
+def _institution_options(snap: Snapshot, lang: str, only_used: bool) -> list[dict]:
     inst = snap["institutions"]
     if only_used:
         inst = inst[inst["code"].isin(snap["measure_institutions"]["institution_code"])]
@@ -38,6 +46,10 @@ def measure_title(measures: pd.DataFrame, lang: str) -> pd.Series:
 
 def institutions_by_measure(snap: Snapshot, lang: str, role: str = "responsible") -> pd.Series:
     """'МВР, ДАНС' per measure id: the abbreviations of the bodies with that role."""
+    return snap.cached(("institutions_by_measure", lang, role), lambda: _institutions_by_measure(snap, lang, role))
+
+
+def _institutions_by_measure(snap: Snapshot, lang: str, role: str) -> pd.Series:
     links = snap["measure_institutions"]
     links = links[links["role"] == role]
     abbr = snap["institutions"].set_index("code")[label_column(lang, "abbr")]
@@ -108,9 +120,10 @@ def goal_status_counts(snap: Snapshot, indicators: pd.DataFrame, lang: str) -> p
 
 def goal_summary(snap: Snapshot, measures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Per goal: measures, budget (BGN), indicators, indicators with a numeric target."""
-    rows = []
-    for goal, group in measures.groupby("goal", sort=False):
-        ind = indicators[indicators["goal"] == goal]
-        rows.append({"goal": goal, "measures": len(group), "budget_bgn": budget_total(group),
-                     "indicators": len(ind), "numeric_targets": int(ind["target_value"].notna().sum())})
-    return pd.DataFrame(rows, columns=["goal", "measures", "budget_bgn", "indicators", "numeric_targets"])
+    shared = measures["budget_shared_with"].notna() & measures["budget_shared_with"].isin(measures["measure_id"])
+    per_goal = measures.assign(_budget=measures["budget_bgn"].where(~shared, 0).fillna(0)).groupby("goal", sort=False).agg(
+        measures=("measure_id", "size"), budget_bgn=("_budget", "sum"))
+    ind = indicators.assign(_numeric=indicators["target_value"].notna()).groupby("goal").agg(
+        indicators=("indicator_id", "size"), numeric_targets=("_numeric", "sum"))
+    out = per_goal.join(ind, how="left").fillna({"indicators": 0, "numeric_targets": 0}).reset_index()
+    return out.astype({"indicators": int, "numeric_targets": int})[["goal", "measures", "budget_bgn", "indicators", "numeric_targets"]]

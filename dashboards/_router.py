@@ -11,6 +11,9 @@ Every page layout is also wrapped so that an error shows a friendly message, nev
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from collections import OrderedDict
 from functools import wraps
 from urllib.parse import urlparse
 
@@ -18,9 +21,29 @@ import dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page
 
+from dashboards import _data
 from dashboards._i18n import lang_of, t
 
 log = logging.getLogger(__name__)
+# Rendered pages kept per process: a page is a pure function of its address and the data version,
+# so a popular view (a shared link during a news spike) is rendered once. 0 turns it off.
+PAGE_CACHE_SIZE = int(os.environ.get("MIGDASH_PAGE_CACHE", "128"))
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cache_key(module: str, kwargs: dict):
+    try:
+        version = _data.snapshot().version
+    except _data.DataUnavailable:
+        return None
+    items = tuple(sorted((str(k), str(v)[:500]) for k, v in kwargs.items()))
+    return (version, module, items) if len(items) <= 20 else None
+
+
+def clear_page_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
 
 
 def _address() -> tuple[str, str] | None:
@@ -83,11 +106,23 @@ def guard_layouts() -> None:
 
         @wraps(layout)
         def guarded(*args, _layout=layout, **kwargs):
+            key = _cache_key(_layout.__module__, kwargs) if PAGE_CACHE_SIZE and not args else None
+            if key is not None:
+                with _cache_lock:
+                    if key in _cache:
+                        _cache.move_to_end(key)
+                        return _cache[key]
             try:
-                return _layout(*args, **kwargs)
+                result = _layout(*args, **kwargs)
             except Exception:
                 log.exception("page %s failed", _layout.__module__)
                 return error_page(lang_of(kwargs.get("lang")))
+            if key is not None:
+                with _cache_lock:
+                    _cache[key] = result
+                    while len(_cache) > PAGE_CACHE_SIZE:
+                        _cache.popitem(last=False)
+            return result
 
         guarded._guarded = True
         page["layout"] = guarded

@@ -49,6 +49,10 @@ def value_label(dimension: str, code: str, lang: str) -> str:
 
 
 def series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
+    return snap.cached(("series_of_page", page), lambda: _series_of_page(snap, page))
+
+
+def _series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
     series = snap["series"]
     present = set(snap["observations"]["series"])
     mine = series[series["theme"].isin(PAGES[page]["themes"]) & series["series"].isin(present)]
@@ -57,8 +61,14 @@ def series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
 
 
 def observations_of(snap: Snapshot, series: str) -> pd.DataFrame:
-    obs = snap["observations"]
-    return obs[obs["series"] == series]
+    """One series' observations (split once per data version)."""
+    groups = snap.cached("observations_by_series", lambda: {
+        code: frame.reset_index(drop=True) for code, frame in snap["observations"].groupby("series", sort=False)})
+    return groups.get(series, snap["observations"].iloc[0:0])
+
+
+def breakdowns_for(snap: Snapshot, series: str) -> list[str]:
+    return snap.cached(("breakdowns", series), lambda: breakdowns_of(observations_of(snap, series)))
 
 
 def breakdowns_of(obs: pd.DataFrame) -> list[str]:
@@ -115,5 +125,7 @@ def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] |
 
 
 def year_span(snap: Snapshot, series: str) -> tuple[int, int] | None:
-    years = observations_of(snap, series)["year"]
-    return (int(years.min()), int(years.max())) if len(years) else None
+    def span():
+        years = observations_of(snap, series)["year"]
+        return (int(years.min()), int(years.max())) if len(years) else None
+    return snap.cached(("year_span", series), span)

@@ -25,6 +25,10 @@ HEADLINES = ("asylum_applicants", "temporary_protection_beneficiaries", "asylum_
 
 def headline(snap, series: str, lang: str) -> dict | None:
     """Latest value of a series (its total), the one before it, and the trend."""
+    return snap.cached(("headline", series, lang), lambda: _headline(snap, series, lang))
+
+
+def _headline(snap, series: str, lang: str) -> dict | None:
     rows, _ = select(snap, series, None, None, lang)
     if rows.empty:
         return None

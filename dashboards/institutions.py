@@ -17,6 +17,10 @@ PARAMS = [Param("q")]
 
 def institution_summary(snap, lang: str) -> pd.DataFrame:
     """One row per institution: measures as responsible and as partner, budget of its responsible measures."""
+    return snap.cached(("institution_summary", lang), lambda: _institution_summary(snap, lang))
+
+
+def _institution_summary(snap, lang: str) -> pd.DataFrame:
     inst = snap["institutions"]
     links = snap["measure_institutions"]
     measures = snap["measures"].set_index("measure_id")

@@ -17,7 +17,7 @@ from dashboards._components.shell import href, page
 from dashboards._figures import THEME_COLOURS, statistics_figure
 from dashboards._i18n import day, number, t
 from dashboards._queries import label_column, measure_title
-from dashboards._stats import DIMENSIONS, PAGES, breakdowns_of, observations_of, select, series_of_page, year_span
+from dashboards._stats import DIMENSIONS, PAGES, breakdowns_for, select, series_of_page, year_span
 from dashboards._summaries import statistics_summary
 
 dash.register_page(__name__, path_template="/statistics/<theme>", title="Статистика", nav_order=2,
@@ -105,7 +105,7 @@ for _theme in PAGES:
 def _filters(snap, page_name: str, state: dict, choice: dict) -> html.Section:
     lang = state["lang"]
     series = series_of_page(snap, page_name)
-    dims = breakdowns_of(observations_of(snap, choice["series"])) if choice["series"] else []
+    dims = breakdowns_for(snap, choice["series"]) if choice["series"] else []
     years = list(range(choice["span"][0], choice["span"][1] + 1)) if choice["span"] else []
 
     def col(label, cid, component, md=3):
@@ -144,24 +144,30 @@ def _sources(snap, rows: pd.DataFrame, lang: str) -> list:
 
 def _key_figures(snap, page_name: str, lang: str) -> html.Section | None:
     """Figures stated for a single year (e.g. the 2023 figures in the plan's first section)."""
-    obs = snap["observations"]
-    series = series_of_page(snap, page_name)
-    single = [s for s in series.to_dict("records") if obs[obs["series"] == s["series"]]["period"].nunique() == 1]
-    if not single:
+    cards = snap.cached(("key_figures", page_name, lang), lambda: _key_figure_cards(snap, page_name, lang))
+    if not cards:
         return None
-    cards = []
-    for s in single:
-        rows, used = select(snap, s["series"], None, None, lang)
-        for r in rows.to_dict("records"):
-            label = s[label_column(lang)] + ("" if used is None else f" — {r['label']}")
-            cards.append(dbc.Col(html.Div([
-                html.Div(label, className="kpi-label"),
-                html.Div([number(r["value"], lang), html.Span(f" {t('unit.' + s['unit'], lang)}", className="kpi-unit")],
-                         className="kpi-value"),
-                html.Div(f"{r['period']} · {r['source_ref']}", className="kpi-note"),
-            ], className="kpi"), md=4, sm=6))
     return html.Section([html.H2(t("stats.key_figures", lang)), html.P(t("stats.key_figures_lead", lang)),
-                         dbc.Row(cards, className="g-3 kpis")], className="key-figures")
+                         dbc.Row([dbc.Col(html.Div([
+                             html.Div(c["label"], className="kpi-label"),
+                             html.Div([c["value"], html.Span(f" {c['unit']}", className="kpi-unit")], className="kpi-value"),
+                             html.Div(c["note"], className="kpi-note"),
+                         ], className="kpi"), md=4, sm=6) for c in cards], className="g-3 kpis")], className="key-figures")
+
+
+def _key_figure_cards(snap, page_name: str, lang: str) -> list[dict]:
+    cards = []
+    for s in series_of_page(snap, page_name).to_dict("records"):
+        if year_span(snap, s["series"])[0] != year_span(snap, s["series"])[1]:
+            continue
+        rows, used = select(snap, s["series"], None, None, lang)
+        if rows["period"].nunique() != 1:
+            continue
+        for r in rows.to_dict("records"):
+            cards.append({"label": s[label_column(lang)] + ("" if used is None else f" — {r['label']}"),
+                          "value": number(r["value"], lang), "unit": t(f"unit.{s['unit']}", lang),
+                          "note": f"{r['period']} · {r['source_ref']}"})
+    return cards
 
 
 def layout(theme: str | None = None, **query):

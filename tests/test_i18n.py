@@ -33,3 +33,20 @@ def test_i18n_numbers_dates_and_money_by_locale():
 
 def test_i18n_unknown_language_falls_back_to_bulgarian():
     assert t("plan.title", "xx") == t("plan.title", "bg") == "План за действие"
+
+
+def test_i18n_fast_number_formatting_matches_babel():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from babel.numbers import format_decimal
+
+    from dashboards._i18n import LOCALES
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(min_value=0, max_value=2),
+           st.sampled_from(["bg", "en"]))
+    def check(value, decimals, lang):
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        assert number(value, lang, decimals) == format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+    check()
