@@ -15,6 +15,7 @@ from dashboards._api import api_blueprint
 from dashboards._downloads import downloads_blueprint
 from dashboards._i18n import lang_of, t
 from dashboards._router import guard_layouts, serve_layout
+from dashboards._server import install as install_server_behaviour
 
 INDEX = """<!DOCTYPE html>
 <html lang="bg">
@@ -64,6 +65,7 @@ app = Dashboard(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+install_server_behaviour(server, app)
 server.register_blueprint(api_blueprint)
 server.register_blueprint(downloads_blueprint)
 app.layout = serve_layout  # the page opened is rendered in the first response (see dashboards/_router.py)

@@ -1,0 +1,114 @@
+"""HTTP behaviour of the site: compression, cache headers, security headers, request limits,
+and the data version on every response.
+
+- Compression: brotli or gzip (Dash's JavaScript is ~6 MB uncompressed). Static files are
+  compressed once per worker and kept (they are fingerprinted, so they never change under a URL).
+- Caching: fingerprinted Dash bundles and assets for a year (immutable); fonts for a day;
+  pages and layouts not at all (they follow the URL and the data version); data files and API
+  answers carry their own ETag and a short max-age.
+- Security: a Content-Security-Policy that Dash works with (inline scripts only by hash), no
+  framing except /embed/, nosniff, a referrer policy that keeps paths on this site only.
+- Limits: request bodies (callback payloads are small) and query strings are bounded.
+- `X-Data-Version` names the data version that answered, so every response is attributable.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, Response, request
+
+from dashboards import _data
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 256 * 1024
+MAX_QUERY_BYTES = 2048
+YEAR = 31_536_000
+
+
+class StaticCompressionCache:
+    """Keeps compressed static files only (keys marked static:); everything else is compressed per request."""
+
+    def __init__(self, limit: int = 300):
+        self.store: dict[str, bytes] = {}
+        self.limit = limit
+
+    def get(self, key: str):
+        return self.store.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if ";static:" in key and len(self.store) < self.limit:
+            self.store[key] = value
+
+
+def _is_static() -> bool:
+    return request.path.startswith(("/_dash-component-suites/", "/assets/"))
+
+
+def compression_key(req) -> str:
+    return f"static:{req.full_path}" if _is_static() else "dynamic"
+
+
+def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> str:
+    scripts = " ".join(script_hashes)  # Dash gives them quoted: 'sha256-…'
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {scripts}".strip(),
+        "style-src 'self' 'unsafe-inline'",        # React and plotly.js set inline styles
+        "img-src 'self' data: blob:",              # chart images are made in the browser
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+def install(server: Flask, app) -> None:
+    server.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_BR_LEVEL=5,
+        COMPRESS_LEVEL=6,
+        COMPRESS_CACHE_KEY=compression_key,
+        COMPRESS_CACHE_BACKEND=StaticCompressionCache,
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/csv", "text/plain", "application/javascript",
+                            "text/javascript", "application/json", "image/svg+xml"],
+    )
+    hashes: list[str] = []
+
+    @server.before_request
+    def limits():
+        if len(request.query_string) > MAX_QUERY_BYTES:
+            return Response("Query string too long.\n", status=414, mimetype="text/plain")
+        return None
+
+    @server.after_request
+    def headers(response: Response) -> Response:
+        if not hashes:
+            hashes.extend(app.csp_hashes())
+        path = request.path
+        embed = path.startswith("/embed/")
+        h = response.headers
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        h["Content-Security-Policy"] = content_security_policy(hashes, "*" if embed else "'none'")
+        if not embed:
+            h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        try:
+            h.setdefault("X-Data-Version", _data.snapshot().version)
+        except _data.DataUnavailable:
+            pass
+        if path.startswith("/_dash-component-suites/") or (path.startswith("/assets/") and "m" in request.args):
+            h["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        elif path.startswith("/assets/"):
+            h["Cache-Control"] = "public, max-age=86400"
+        elif path in ("/_dash-layout", "/_dash-dependencies") or path.endswith("/_dash-update-component"):
+            h["Cache-Control"] = "no-store"
+        elif "Cache-Control" not in h and response.mimetype == "text/html":
+            h["Cache-Control"] = "no-cache"
+        return response

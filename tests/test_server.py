@@ -1,0 +1,47 @@
+"""HTTP behaviour: compression, cache headers, security headers, limits, data version."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
+def test_server_pages_are_compressed_and_not_cached(client, snap):
+    response = client.get("/plan", headers={"Accept-Encoding": "br, gzip"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["X-Data-Version"] == snap.version
+
+
+def test_server_fingerprinted_bundles_cached_for_a_year(client):
+    layout = client.get("/plan").data.decode()
+    bundle = next(part.split('"')[0] for part in layout.split('src="')[1:] if "dash_renderer" in part)
+    response = client.get(bundle, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get("/_dash-layout").headers["Cache-Control"] == "no-store"
+
+
+def test_server_security_headers_and_framing(client):
+    page = client.get("/plan").headers
+    csp = page["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-eval'" not in csp
+    assert "script-src 'self' 'sha256-" in csp  # Dash's inline scripts by hash, not 'unsafe-inline'
+    assert page["X-Frame-Options"] == "DENY" and page["X-Content-Type-Options"] == "nosniff"
+    assert page["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    embed = client.get("/embed/statistics-asylum").headers
+    assert "frame-ancestors *" in embed["Content-Security-Policy"] and "X-Frame-Options" not in embed
+
+
+def test_server_request_limits(client):
+    assert client.get("/plan?q=" + "x" * 3000).status_code == 414
+    assert client.post("/_dash-update-component", data=b"x" * 400_000,
+                       headers={"Content-Type": "application/json"}).status_code == 413
+
+
+def test_server_debug_is_off(dash_app):
+    assert not dash_app.server.debug
+    assert dash_app.config.get("suppress_callback_exceptions") is True
