@@ -132,3 +132,18 @@ def test_publish_datapackage_is_valid_frictionless(fresh_data_dir, tmp_path):
         resource.pop("hash")
         report = frictionless.validate(frictionless.Resource(resource, basepath=str(tmp_path)))
         assert report.valid, (resource["name"], report.flatten(["rowNumber", "fieldName", "type", "note"])[:5])
+
+
+def test_publish_change_log_revised_observation_in_staff_file(fresh_data_dir):
+    """A staff member corrects one figure in a raw statistics file; the next build says old -> new."""
+    build()
+    path = fresh_data_dir / "raw" / "statistics" / "plan-2024-section-i.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    assert "readmissions,2023,,,,,,,243,persons" in text
+    path.write_text("\ufeff" + text.replace("readmissions,2023,,,,,,,243,persons", "readmissions,2023,,,,,,,245,persons"),
+                    encoding="utf-8")
+    result = build()
+    changes = pd.read_parquet(paths.current_link() / "changes.parquet")
+    mine = changes[(changes["version"] == result.version) & (changes["table"] == "observations")]
+    assert mine[["change", "field", "old", "new"]].values.tolist() == [["revised", "value", "243", "245"]]
+    assert json.loads(mine["key"].iloc[0]) == {"series": "readmissions", "period": "2023"}
