@@ -23,3 +23,12 @@ accesslog = os.environ.get("ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 preload_app = False          # each worker imports the app itself; data loads on first request
+
+
+def post_worker_init(worker):
+    """Warm the worker in the background: data loaded and common pages rendered before visitors come."""
+    import threading
+
+    from dashboards._router import warm_up
+
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()

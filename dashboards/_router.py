@@ -126,3 +126,20 @@ def guard_layouts() -> None:
 
         guarded._guarded = True
         page["layout"] = guarded
+
+
+def warm_up() -> None:
+    """Render every page's default view in both languages once (a worker just started): loads the
+    data and fills the derived-data and page caches before the first visitor arrives."""
+    try:
+        _data.snapshot()
+    except _data.DataUnavailable:
+        return
+    paths = [p["path"] for p in dash.page_registry.values() if not p.get("path_template") and p["path"] != "/404"]
+    paths += [f"/statistics/{theme}" for theme in ("asylum", "protection", "returns", "readmissions", "trafficking")]
+    for path in paths:
+        for search in ("", "?lang=en"):
+            try:
+                render(path, search)
+            except Exception:  # warming must never stop a worker
+                log.exception("warm-up of %s%s failed", path, search)

@@ -22,7 +22,7 @@ from dashboards._queries import (budget_total, deadline_bucket, filter_measures,
                                  measure_title, plan_indicators)
 
 dash.register_page(__name__, path="/plan", nav_order=3, nav_key="nav.plan", title="План за действие")
-MAX_DUMBBELLS = 40
+MAX_DUMBBELLS = 30
 
 
 def _goals() -> set:
@@ -173,19 +173,20 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
         {"field": "number", "headerName": t("plan.col_number", lang), "width": 70},
         {"field": "goal", "headerName": t("plan.col_goal", lang), "width": 76},
         {"field": "title", "headerName": t("plan.col_title", lang), "flex": 3, "minWidth": 260,
-         "cellRenderer": "Link", "wrapText": True, "autoHeight": True},
+         "cellRenderer": "Link", "wrapText": True, "cellClass": "clamp-3"},
         {"field": "responsible", "headerName": t("plan.col_responsible", lang), "flex": 1, "minWidth": 140,
-         "wrapText": True, "autoHeight": True},
+         "wrapText": True, "cellClass": "clamp-3"},
         {"field": "budget", "headerName": t("plan.col_budget", lang), "width": 130, "type": "rightAligned",
          "valueFormatter": {"function": "params.data.budget_label"}},
         {"field": "deadline", "headerName": t("plan.col_deadline", lang), "width": 140, "wrapText": True,
-         "autoHeight": True},
+         "cellClass": "clamp-3"},
     ]
     return html.Div(dag.AgGrid(
         id="plan-grid", rowData=rows, columnDefs=columns,
         defaultColDef={"resizable": True, "sortable": True},
-        dashGridOptions={"domLayout": "autoHeight"},
-        style={"width": "100%"}, className="plan-grid md-grid",
+        dashGridOptions={"pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100],
+                         "rowHeight": 78},
+        style={"width": "100%", "height": "720px"}, className="plan-grid md-grid",
     ), role="region", className="d-none d-md-block", **{"aria-label": t("plan.table_label", lang)})
 
 

@@ -83,7 +83,7 @@ def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, la
     dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
     url = dash_duo.driver.current_url
     assert "goal=II" in url and (lang == "bg" or "lang=en" in url)
-    goals = {el.text for el in dash_duo.find_elements("#plan-grid .ag-row [col-id='goal']")}
+    goals = {el.get_attribute("textContent") for el in dash_duo.find_elements("#plan-grid .ag-row [col-id='goal']")}
     assert goals == {"II"}
     dash_duo.driver.refresh()  # the same URL gives the same view
     dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
