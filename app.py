@@ -14,7 +14,7 @@ from flask import request
 from dashboards._api import api_blueprint
 from dashboards._downloads import downloads_blueprint
 from dashboards._i18n import lang_of, t
-from dashboards._router import guard_layouts, serve_layout
+from dashboards._router import guard_layouts, prerendered_entry, serve_layout
 from dashboards._server import install as install_server_behaviour
 
 INDEX = """<!DOCTYPE html>
@@ -42,6 +42,7 @@ class Dashboard(dash.Dash):
     """Dash with the page language in <html lang> and a description, both from the URL."""
 
     def interpolate_index(self, **kwargs):
+        kwargs["app_entry"] = prerendered_entry(kwargs["app_entry"])
         html_text = super().interpolate_index(**kwargs)
         lang = lang_of(request.args.get("lang"))
         html_text = html_text.replace('<html lang="bg">', f'<html lang="{lang}">', 1)

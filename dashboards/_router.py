@@ -143,3 +143,21 @@ def warm_up() -> None:
                 render(path, search)
             except Exception:  # warming must never stop a worker
                 log.exception("warm-up of %s%s failed", path, search)
+
+
+def prerendered_entry(app_entry: str) -> str:
+    """Dash's mount point with the requested page already in it as plain HTML (see _static_html)."""
+    from flask import has_request_context, request
+
+    from dashboards._static_html import to_html
+
+    if not has_request_context() or request.method != "GET":
+        return app_entry
+    try:
+        query = request.query_string.decode("latin-1")
+        html_text = to_html(render(request.path, f"?{query}" if query else ""))
+    except Exception:  # the live page will still render; never fail the document for this
+        log.exception("pre-rendering %s failed", request.path)
+        return app_entry
+    return app_entry.replace('<div class="_dash-loading">', f'<div class="_dash-loading prerendered">{html_text}', 1) \
+        .replace("Loading...", "", 1)

@@ -80,6 +80,23 @@ def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> s
     ])
 
 
+def site_paths() -> list[str]:
+    """Every page address: fixed pages, statistics themes, measures and institutions."""
+    import dash
+
+    from dashboards._stats import PAGES
+
+    paths = [p["path"] for p in dash.page_registry.values() if not p.get("path_template") and p["path"] != "/404"]
+    paths += [f"/statistics/{theme}" for theme in PAGES]
+    try:
+        snap = _data.snapshot()
+        paths += [f"/plan/measure/{m}" for m in snap["measures"]["measure_id"]]
+        paths += [f"/institutions/{c}" for c in snap["institutions"]["code"]]
+    except _data.DataUnavailable:
+        pass
+    return paths
+
+
 def install(server: Flask, app) -> None:
     server.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -92,6 +109,20 @@ def install(server: Flask, app) -> None:
                             "text/javascript", "application/json", "image/svg+xml"],
     )
     hashes: list[str] = []
+
+    @server.route("/robots.txt")
+    def robots():
+        return Response("User-agent: *\nAllow: /\nDisallow: /download/\nDisallow: /embed/\n"
+                        f"Sitemap: {request.host_url}sitemap.xml\n", mimetype="text/plain")
+
+    @server.route("/sitemap.xml")
+    def sitemap():
+        base = request.host_url.rstrip("/")
+        urls = [f"{base}{path}{suffix}" for path in site_paths() for suffix in ("", "?lang=en")]
+        body = "".join(f"<url><loc>{u.replace('&', '&amp;')}</loc></url>" for u in urls)
+        return Response('<?xml version="1.0" encoding="UTF-8"?>'
+                        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>',
+                        mimetype="application/xml")
 
     @server.before_request
     def limits():

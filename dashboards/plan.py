@@ -12,7 +12,7 @@ from dash import dcc, html
 from dashboards import _data
 from dashboards._charts import ChartData, about_for, register_chart
 from dashboards._components.chart import chart_block
-from dashboards._components.common import measure_cards
+from dashboards._components.common import measure_cards, native_select
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import baseline_target_figure, goal_status_figure
@@ -205,7 +205,7 @@ def filters(snap, state: dict) -> html.Section:
 
     def dropdown(label, cid, options, value, placeholder, md):
         return dbc.Col([dbc.Label(label, html_for=cid),
-                        dcc.Dropdown(id=cid, options=options, value=value, placeholder=placeholder, clearable=True)],
+                        native_select(cid, options, value, placeholder)],
                        md=md, sm=6, xs=12)
 
     return html.Section(dbc.Row([

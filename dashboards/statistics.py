@@ -11,7 +11,7 @@ from dash import dcc, html
 from dashboards import _data
 from dashboards._charts import ChartData, about_for, register_chart
 from dashboards._components.chart import chart_block
-from dashboards._components.common import institution_links, not_found
+from dashboards._components.common import institution_links, native_select, not_found
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page
 from dashboards._figures import THEME_COLOURS, statistics_figure
@@ -113,18 +113,18 @@ def _filters(snap, page_name: str, state: dict, choice: dict) -> html.Section:
 
     return html.Section(dbc.Row([
         col(t("stats.series", lang), "statistics-series",
-            dcc.Dropdown(id="statistics-series", value=choice["series"], clearable=False,
-                         options=[{"value": s, "label": n} for s, n in zip(series["series"], series[label_column(lang)])]), md=5),
+            native_select("statistics-series", [{"value": s, "label": n} for s, n in zip(series["series"], series[label_column(lang)])],
+                          choice["series"]), md=5),
         col(t("stats.breakdown", lang), "statistics-by",
-            dcc.Dropdown(id="statistics-by", value=choice["by"] if choice["by"] in dims else "total", clearable=False,
-                         options=[{"value": "total", "label": t("stats.by_total", lang)}]
-                         + [{"value": d, "label": t(f"stats.by_{d}", lang)} for d in dims])),
+            native_select("statistics-by", [{"value": "total", "label": t("stats.by_total", lang)}]
+                          + [{"value": d, "label": t(f"stats.by_{d}", lang)} for d in dims],
+                          choice["by"] if choice["by"] in dims else "total")),
         col(t("stats.from", lang), "statistics-from",
-            dcc.Dropdown(id="statistics-from", value=choice["years"][0] if years else None, clearable=False,
-                         options=[{"value": y, "label": str(y)} for y in years]), md=2),
+            native_select("statistics-from", [{"value": str(y), "label": str(y)} for y in years],
+                          str(choice["years"][0]) if years else None), md=2),
         col(t("stats.to", lang), "statistics-to",
-            dcc.Dropdown(id="statistics-to", value=choice["years"][1] if years else None, clearable=False,
-                         options=[{"value": y, "label": str(y)} for y in years]), md=2),
+            native_select("statistics-to", [{"value": str(y), "label": str(y)} for y in years],
+                          str(choice["years"][1]) if years else None), md=2),
     ], className="g-3"), className="filters", role="search", **{"aria-label": t("plan.filters", lang)})
 
 

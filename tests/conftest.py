@@ -108,3 +108,10 @@ def text_of(component) -> str:
                     walk(value)
     walk(component)
     return " ".join(parts)
+
+
+def choose(dash_duo, selector: str, label: str) -> None:
+    """Pick an option of a native <select> filter by its visible text, as a user would."""
+    from selenium.webdriver.support.select import Select
+
+    Select(dash_duo.wait_for_element(selector, timeout=10)).select_by_visible_text(label)

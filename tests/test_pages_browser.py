@@ -3,6 +3,8 @@ gives the same view after a reload, back works, and the browser console stays cl
 from __future__ import annotations
 
 import pytest
+
+from tests.conftest import choose
 from selenium.webdriver.common.keys import Keys
 
 pytestmark = pytest.mark.browser
@@ -27,7 +29,7 @@ def test_pages_browser_statistics_filter_url_reload_back(dash_duo, dash_app, ser
     dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     open_page(dash_duo, "/statistics/trafficking", lang, "#statistics-trafficking-graph .main-svg")
     before = dash_duo.find_element("#statistics-trafficking-title").text
-    dash_duo.select_dcc_dropdown("#statistics-by", value=TEXT[lang]["sex"])
+    choose(dash_duo, "#statistics-by", TEXT[lang]["sex"])
     dash_duo.wait_for_contains_text("#statistics-trafficking-title", TEXT[lang]["by_sex"], timeout=15)
     assert "by=sex" in dash_duo.driver.current_url
     summary = dash_duo.find_element("#statistics-trafficking-summary").text

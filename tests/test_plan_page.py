@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import choose
+
 from dashboards._components.query import parse, search_of
 
 
@@ -79,7 +81,7 @@ def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, la
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan{suffix}")
     dash_duo.wait_for_element("#plan-grid .ag-row", timeout=10)
     assert dash_duo.find_element("html").get_attribute("lang") == lang
-    dash_duo.select_dcc_dropdown("#plan-goal", value=goal_label)
+    choose(dash_duo, "#plan-goal", goal_label)
     dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
     url = dash_duo.driver.current_url
     assert "goal=II" in url and (lang == "bg" or "lang=en" in url)

@@ -45,3 +45,11 @@ def test_server_request_limits(client):
 def test_server_debug_is_off(dash_app):
     assert not dash_app.server.debug
     assert dash_app.config.get("suppress_callback_exceptions") is True
+
+
+def test_server_robots_and_sitemap(client):
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and "Sitemap: http://localhost/sitemap.xml" in robots.data.decode()
+    sitemap = client.get("/sitemap.xml").data.decode()
+    assert "<loc>http://localhost/plan/measure/2024-064-b?lang=en</loc>" in sitemap
+    assert "<loc>http://localhost/statistics/protection</loc>" in sitemap

@@ -1,6 +1,7 @@
 """Small building blocks shared by pages: not-found content, definition lists, links."""
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards._components.shell import href, page
@@ -42,3 +43,11 @@ def measure_cards(rows: list[dict], label: str) -> html.Ul:
                 className="measure-card")
         for r in rows
     ], className="measure-cards d-md-none", **{"aria-label": label})
+
+
+def native_select(cid: str, options: list[dict], value, placeholder: str | None = None) -> dbc.Select:
+    """A filter as a native <select>: keyboard and screen-reader friendly everywhere, no script to
+    load. With a placeholder, its first option ("All …", value "") clears the filter."""
+    choices = ([{"label": placeholder, "value": ""}] if placeholder else []) + [
+        {"label": o["label"], "value": str(o["value"])} for o in options]
+    return dbc.Select(id=cid, options=choices, value="" if value is None else str(value))
