@@ -53,3 +53,14 @@ def test_server_robots_and_sitemap(client):
     sitemap = client.get("/sitemap.xml").data.decode()
     assert "<loc>http://localhost/plan/measure/2024-064-b?lang=en</loc>" in sitemap
     assert "<loc>http://localhost/statistics/protection</loc>" in sitemap
+
+
+def test_server_page_html_is_readable_before_scripts(client):
+    html = client.get("/statistics/protection?lang=en").data.decode()
+    assert '<html lang="en">' in html
+    assert "<h1>Protection decisions</h1>" in html  # the page itself, not "Loading..."
+    assert "in 2023: Terminated procedure 16,213 (65%)" in html  # the chart's text summary
+    assert '<select id="statistics-by" class="form-select" disabled><option value="total">' in html
+    bg = client.get("/plan/measure/2024-038").data.decode()
+    assert "Ефективно изпълнение на процедури по връщане" in bg and "985\u00a0000 лв." in bg
+    assert "<script>alert" not in client.get("/plan?q=<script>alert(1)</script>").data.decode()
