@@ -55,6 +55,17 @@ def cmd_build(args) -> int:
     except EtlError as exc:
         return _report_errors(exc)
     _summary(result, f"Published version {result.version}")
+    changes = result.tables.get("changes")
+    if changes is not None:
+        mine = changes[changes["version"] == result.version]
+        counts = mine.groupby(["table", "change"]).size()
+        if len(counts):
+            console.print("Changes against the previous version: " + ", ".join(
+                f"{table} {change} {n}" for (table, change), n in counts.items()))
+            for row in mine[mine["change"] == "revised"].head(20).itertuples():
+                console.print(f"  {row.table} {row.key} {row.field}: {row.old} → {row.new}", highlight=False)
+        else:
+            console.print("No changes against the previous version.")
     return 0
 
 

@@ -81,4 +81,5 @@ def build(raw_dir: Path | None = None, progress=lambda message: None) -> BuildRe
     summary = {"rows": {name: int(len(frame)) for name, frame in result.tables.items()},
                "warnings": [str(w) for w in result.warnings]}
     result.version = publish.publish(result.tables, summary=summary)
+    result.tables["changes"] = pd.read_parquet(paths.versions_dir() / result.version / "changes.parquet")
     return result

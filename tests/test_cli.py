@@ -19,9 +19,12 @@ def test_cli_build_prints_summary_and_publishes(fresh_data_dir):
     assert done.returncode == 0, done.stderr
     assert "Published version" in done.stderr and "measures" in done.stderr and "85" in done.stderr
     assert "measure № 64 is printed twice" in done.stderr  # warnings are shown
+    assert "No changes against the previous version." not in done.stderr  # the first publish
     assert (fresh_data_dir / "processed" / "current").is_symlink()
     again = run_etl(fresh_data_dir, "build", "--if-missing")
     assert again.returncode == 0 and "not rebuilding" in again.stderr
+    rebuilt = run_etl(fresh_data_dir, "build")
+    assert "No changes against the previous version." in rebuilt.stderr
 
 
 def test_cli_build_error_names_file_line_and_reason_without_traceback(fresh_data_dir):
