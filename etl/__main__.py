@@ -64,8 +64,10 @@ def cmd_build(args) -> int:
                 f"{table} {change} {n}" for (table, change), n in counts.items()))
             for row in mine[mine["change"] == "revised"].head(20).itertuples():
                 console.print(f"  {row.table} {row.key} {row.field}: {row.old} → {row.new}", highlight=False)
-        else:
+        elif publish.list_versions() and publish.list_versions()[-1].get("previous"):
             console.print("No changes against the previous version.")
+        else:
+            console.print("First published version: nothing to compare with.")
     return 0
 
 
