@@ -14,6 +14,8 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+reuse_port = True            # SO_REUSEPORT: the kernel spreads new connections over the workers
+                             # (without it, keep-alive users pile up on whichever worker accepted first)
 max_requests = 5000          # recycle workers now and then: bounded memory over weeks
 max_requests_jitter = 500
 limit_request_line = 8190    # request limits: no huge URLs or headers
