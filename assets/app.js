@@ -8,7 +8,7 @@ window.migdash.toSearch = function (names, defaults, values, search) {
     let v = values[i];
     if (Array.isArray(v)) v = v.join(",");
     const d = Array.isArray(defaults[name]) ? defaults[name].join(",") : defaults[name];
-    if (v === null || v === undefined || v === "" || String(v) === String(d)) params.delete(name);
+    if (v === null || v === undefined || v === "" || v === "_all" || String(v) === String(d)) params.delete(name);
     else params.set(name, String(v));
   });
   const out = params.toString().replace(/%2C/g, ",");

@@ -47,7 +47,11 @@ def measure_cards(rows: list[dict], label: str) -> html.Ul:
 
 def native_select(cid: str, options: list[dict], value, placeholder: str | None = None) -> dbc.Select:
     """A filter as a native <select>: keyboard and screen-reader friendly everywhere, no script to
-    load. With a placeholder, its first option ("All …", value "") clears the filter."""
-    choices = ([{"label": placeholder, "value": ""}] if placeholder else []) + [
+    load. With a placeholder, its first option ("All …") clears the filter; its value is ALL
+    (an empty value would be taken by dbc.Select's own hidden placeholder option)."""
+    choices = ([{"label": placeholder, "value": ALL}] if placeholder else []) + [
         {"label": o["label"], "value": str(o["value"])} for o in options]
-    return dbc.Select(id=cid, options=choices, value="" if value is None else str(value))
+    return dbc.Select(id=cid, options=choices, value=ALL if value is None else str(value))
+
+
+ALL = "_all"  # the "All …" option of a filter: written to no URL (see assets/app.js)
