@@ -91,4 +91,9 @@ def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, la
     dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
     dash_duo.driver.back()  # back to the unfiltered plan
     dash_duo.wait_for_text_to_equal("#plan-count", "85 от 85 мерки" if lang == "bg" else "85 of 85 measures", timeout=10)
+    choose(dash_duo, "#plan-goal", goal_label)
+    dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
+    choose(dash_duo, "#plan-goal", "Всички цели" if lang == "bg" else "All goals")  # clearing the filter
+    dash_duo.wait_for_text_to_equal("#plan-count", "85 от 85 мерки" if lang == "bg" else "85 of 85 measures", timeout=10)
+    assert "goal=" not in dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
