@@ -65,7 +65,7 @@ def table_file(table: str, fmt: str):
     about = about_for(snap, lang, spec.en if lang == "en" else spec.bg, list(snap["sources"]["source_id"]), "/data",
                       {"lang": lang} if lang != "bg" else {})
     about.definition = "; ".join(f"{c.name}: {c.en if lang == 'en' else c.bg}" for c in spec.columns)
-    return _send(render(snap[table], fmt, about), fmt, f"{table}.{fmt}", snap.version)
+    return _send(render(snap.rows(table), fmt, about), fmt, f"{table}.{fmt}", snap.version)
 
 
 @downloads_blueprint.route("/data/theme/<theme>.<fmt>")
@@ -77,7 +77,7 @@ def theme_file(theme: str, fmt: str):
     lang = lang_of(request.args.get("lang"))
     chosen = series[series["theme"] == theme]
     obs = snap["observations"]
-    frame = obs[obs["series"].isin(chosen["series"])].merge(
+    frame = snap.rows("observations", obs[obs["series"].isin(chosen["series"])]).merge(
         chosen[["series", "name_bg", "name_en"]], on="series", how="left")
     about = about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)),
                       frame["source_id"], "/data", {})

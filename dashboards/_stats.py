@@ -3,16 +3,23 @@
 The frame returned is exactly what the chart plots, the table lists and the download holds:
 period, year, key (breakdown code), label (in the page language), value, flag, unit, source_id,
 source_ref.
+
+A chart only ever shows a series' totals or one breakdown at a time ("marginal" rows: no
+breakdown set, or exactly one), a small part of a table that can hold millions of cross-tabulated
+rows. So, once per data version, the observations (sorted by series) are indexed: each series' row
+range, and the row numbers of its marginal rows by the breakdown set. A selection then works on
+those few rows of the compact table and turns only the rows it returns into their published form.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from babel import Locale
 from babel.core import get_global
 
-from dashboards._data import Snapshot
+from dashboards._data import Snapshot, release_memory
 from dashboards._i18n import has, t
 
 DIMENSIONS = ("decision", "return_type", "citizenship", "sex", "age_group", "category")
@@ -54,21 +61,88 @@ def series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
 
 def _series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
     series = snap["series"]
-    present = set(snap["observations"]["series"])
+    present = set(_index(snap))
     mine = series[series["theme"].isin(PAGES[page]["themes"]) & series["series"].isin(present)]
     default = PAGES[page]["default"]
     return mine.assign(_first=mine["series"] != default).sort_values(["_first", "theme", "series"]).drop(columns="_first")
 
 
+def _is_set(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array.codes >= 0
+    return column.notna().to_numpy()
+
+
+def _index(snap: Snapshot) -> dict:
+    """series -> {"rows": its rows (a slice when contiguous), "parts": {None or dimension: row numbers}}."""
+    return snap.cached("observations_index", lambda: _build_index(snap["observations"]))
+
+
+def _build_index(obs: pd.DataFrame) -> dict:
+    n = len(obs)
+    if not n:
+        return {}
+    column = obs["series"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, names = column.array.codes, list(column.cat.categories)
+    else:
+        codes, uniques = pd.factorize(column, sort=True)
+        names = list(uniques)
+    ordered = bool(np.all(codes[1:] >= codes[:-1]))   # published sorted by series: ranges, no copies
+    order = None if ordered else np.argsort(codes, kind="stable")
+    sorted_codes = codes if ordered else codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    stops = np.r_[starts[1:], n]
+    depth = np.zeros(n, dtype=np.int8)                                 # breakdowns set per row
+    for d in DIMENSIONS:
+        depth += _is_set(obs[d])
+    marginal = np.flatnonzero(depth <= 1)                              # few rows: the ones charts show
+    del depth
+    which = np.full(len(marginal), -1, dtype=np.int8)                  # the one dimension set, or -1
+    for k, d in enumerate(DIMENSIONS):
+        which[_is_set(obs[d].iloc[marginal])] = k
+    index = {}
+    for start, stop in zip(starts, stops):
+        code = sorted_codes[start]
+        if code < 0:
+            continue
+        if ordered:
+            rows = slice(int(start), int(stop))
+            lo, hi = np.searchsorted(marginal, [start, stop])
+            mine, kinds = marginal[lo:hi], which[lo:hi]
+        else:
+            rows = np.sort(order[start:stop])
+            chosen = codes[marginal] == code
+            mine, kinds = marginal[chosen], which[chosen]
+        parts = {(None if k < 0 else DIMENSIONS[k]): mine[kinds == k] for k in np.unique(kinds)}
+        index[names[code]] = {"rows": rows, "parts": parts}
+    if n > 100_000:
+        release_memory()       # the passes over every row above leave freed memory worth returning
+    return index
+
+
 def observations_of(snap: Snapshot, series: str) -> pd.DataFrame:
-    """One series' observations (split once per data version)."""
-    groups = snap.cached("observations_by_series", lambda: {
-        code: frame.reset_index(drop=True) for code, frame in snap["observations"].groupby("series", sort=False)})
-    return groups.get(series, snap["observations"].iloc[0:0])
+    """One series' observations as held in memory (compact; `snap.rows` gives them as published)."""
+    entry = _index(snap).get(series)
+    obs = snap["observations"]
+    return obs.iloc[entry["rows"]] if entry else obs.iloc[0:0]
+
+
+def _part(snap: Snapshot, series: str, dim: str | None) -> pd.DataFrame:
+    """A series' rows with only `dim` set (None: its totals), compact, in published order."""
+    def compute():
+        entry = _index(snap).get(series)
+        positions = entry["parts"].get(dim) if entry else None
+        obs = snap["observations"]
+        return obs.take(positions) if positions is not None else obs.iloc[0:0]
+    return snap.cached(("observations_part", series, dim), compute)
 
 
 def breakdowns_for(snap: Snapshot, series: str) -> list[str]:
-    return snap.cached(("breakdowns", series), lambda: breakdowns_of(observations_of(snap, series)))
+    def compute():
+        entry = _index(snap).get(series)
+        return [d for d in DIMENSIONS if entry and d in entry["parts"]]
+    return snap.cached(("breakdowns", series), compute)
 
 
 def breakdowns_of(obs: pd.DataFrame) -> list[str]:
@@ -81,43 +155,83 @@ def breakdowns_of(obs: pd.DataFrame) -> list[str]:
     return out
 
 
-def _total_rows(obs: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
-    """Rows meaning 'total'; a series published only with one breakdown is shown by it."""
-    none_set = obs[list(DIMENSIONS)].isna().all(axis=1)
-    if none_set.any():
-        return obs[none_set], None
-    for dim in breakdowns_of(obs):
-        return _split_rows(obs, dim), dim
-    return obs.iloc[0:0], None
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(codes in text order, -1 for empty; the texts) of a categorical or a text column."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array.codes, column.cat.categories
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes, pd.Index(uniques)
 
 
-def _split_rows(obs: pd.DataFrame, dim: str) -> pd.DataFrame:
-    others = [d for d in DIMENSIONS if d != dim]
-    return obs[obs[dim].notna() & obs[others].isna().all(axis=1)]
+def _other_sum(other: pd.DataFrame) -> pd.DataFrame:
+    """The rows beyond the top countries summed per (period, year), with the first unit and source
+    id — as `groupby(["period", "year"]).agg(...)` on the published rows gives them, from the codes."""
+    period, periods = _codes(other["period"])
+    year = other["year"].to_numpy().astype(np.int64)
+    if not len(other):
+        return pd.DataFrame({"period": pd.Series([], dtype="str"), "year": pd.Series([], dtype="int64"),
+                             "value": pd.Series([], dtype="float64"), "unit": pd.Series([], dtype="str"),
+                             "source_id": pd.Series([], dtype="str")})
+    low, span = int(year.min()), int(year.max() - year.min()) + 1
+    keys, group = np.unique(period.astype(np.int64) * span + (year - low), return_inverse=True)
+    firsts = {}
+    for name in ("unit", "source_id"):
+        codes, texts = _codes(other[name])
+        firsts[name] = (np.where(codes < 0, np.nan, codes), texts)
+    agg = pd.DataFrame({"g": group, "value": other["value"].to_numpy().astype(np.float64),
+                        "unit": firsts["unit"][0], "source_id": firsts["source_id"][0]}).groupby("g", sort=True).agg(
+        value=("value", "sum"), unit=("unit", "first"), source_id=("source_id", "first"))
+
+    def texts(name):
+        codes, names = agg[name].to_numpy(), np.asarray(firsts[name][1], dtype=object)
+        return pd.Series([names[int(c)] if c == c else None for c in codes], dtype="str")
+    return pd.DataFrame({"period": pd.Series(np.asarray(periods, dtype=object)[keys // span], dtype="str"),
+                         "year": keys % span + low, "value": agg["value"].to_numpy(),
+                         "unit": texts("unit"), "source_id": texts("source_id")})
 
 
 def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] | None, lang: str,
            top: int = 8) -> tuple[pd.DataFrame, str | None]:
-    """The rows the chart shows, and the breakdown actually used."""
-    obs = observations_of(snap, series)
-    if years:
-        obs = obs[(obs["year"] >= years[0]) & (obs["year"] <= years[1])]
-    if by and by in DIMENSIONS and by in breakdowns_of(obs):
-        rows, used = _split_rows(obs, by), by
+    """The rows the chart shows, and the breakdown actually used.
+
+    Totals (no breakdown set) if the series has any in the years, else its first breakdown that
+    has rows; `by` when it has rows in the years. Citizenship beyond the `top` countries (by their
+    sum over the years) is summed into one "other countries" row per period.
+    """
+    def part(dim):
+        rows = _part(snap, series, dim)
+        if years and len(rows):
+            year = rows["year"].to_numpy()
+            rows = rows[(year >= years[0]) & (year <= years[1])]
+        return rows
+
+    if by and by in DIMENSIONS and len(rows := part(by)):
+        used = by
     else:
-        rows, used = _total_rows(obs)
-    rows = rows.copy()
+        rows, used = part(None), None
+        if not len(rows):
+            for dim in DIMENSIONS:
+                if len(candidate := part(dim)):
+                    rows, used = candidate, dim
+                    break
+    summed = None
+    if used == "citizenship":
+        ranking = rows["value"].astype("float64").groupby(rows["citizenship"], observed=True, sort=True).sum()
+        if len(ranking) > top:
+            ranking.index = ranking.index.astype("str")
+            ranking = ranking.sort_values(ascending=False)
+            keep = set(ranking.index[:top])
+            kept = rows["citizenship"].isin(keep).to_numpy()
+            other = rows[~kept]
+            summed = _other_sum(other).assign(key=OTHER, flag=None, freq=other["freq"].iloc[0] if len(other) else "A",
+                                   source_ref=t("stats.other_ref", lang, n=len(ranking) - top))
+            rows = rows[kept]
+    rows = snap.rows("observations", rows).copy()
     rows["key"] = rows[used] if used else "total"
-    if used == "citizenship" and rows["key"].nunique() > top:
-        ranking = rows.groupby("key")["value"].sum().sort_values(ascending=False)
-        keep = set(ranking.index[:top])
-        other = rows[~rows["key"].isin(keep)]
-        summed = other.groupby(["period", "year"], as_index=False).agg(
-            value=("value", "sum"), unit=("unit", "first"), source_id=("source_id", "first"))
-        summed = summed.assign(key=OTHER, flag=None, freq=other["freq"].iloc[0] if len(other) else "A",
-                               source_ref=t("stats.other_ref", lang, n=len(ranking) - top))
-        rows = pd.concat([rows[rows["key"].isin(keep)], summed], ignore_index=True)
-    rows["label"] = [t("stats.total", lang) if k == "total" else value_label(used, k, lang) for k in rows["key"]]
+    if summed is not None:
+        rows = pd.concat([rows, summed], ignore_index=True)
+    labels = {k: t("stats.total", lang) if k == "total" else value_label(used, k, lang) for k in set(rows["key"])}
+    rows["label"] = [labels[k] for k in rows["key"]]
     columns = ["period", "year", "freq", "key", "label", "value", "flag", "unit", "source_id", "source_ref"]
     order = {k: i for i, k in enumerate(rows.groupby("key")["value"].sum().sort_values(ascending=False).index)}
     rows = rows.assign(_o=rows["key"].map(order)).sort_values(["period", "_o"]).drop(columns="_o")
