@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import flask
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -425,7 +426,18 @@ _libc = None
 
 
 def snapshot() -> Snapshot:
-    """The current published data (reloaded when `current` moves)."""
+    """The current published data (reloaded when `current` moves). Within a request, always the
+    version the request first looked at: a publish in the middle of it must not mix two versions in
+    one answer (body and X-Data-Version header, page cache key and page)."""
+    if flask.has_request_context():
+        pinned = flask.g.get("data_snapshot")
+        if pinned is None:
+            pinned = flask.g.data_snapshot = _latest()
+        return pinned
+    return _latest()
+
+
+def _latest() -> Snapshot:
     global _snapshot, _checked_at, _failed_target
     now = time.monotonic()
     if _snapshot is not None and now - _checked_at < CHECK_SECONDS:

@@ -213,8 +213,6 @@ def footer_versions(response) -> set[str]:
     return set(re.findall(r"(\d{8}T\d{6}Z(?:-\d+)?), ", strings(response.get_json())))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: X-Data-Version comes from a second snapshot() call in "
-                                       "dashboards/_server.py after_request, not from the version the answer was made of")
 def test_refresh_api_header_names_the_version_of_the_body(data_folder, snap, dash_app, monkeypatch):
     publish_copy(snap.folder, "20200101T000000Z")
     assert _data.snapshot().version == "20200101T000000Z"
@@ -224,8 +222,6 @@ def test_refresh_api_header_names_the_version_of_the_body(data_folder, snap, das
     assert response.headers["X-Data-Version"] == response.get_json()["version"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: dashboards/_router.py keys the page cache by one snapshot() call and "
-                                       "renders with later ones; after a rollback the cached page shows the newer data")
 def test_refresh_page_cache_serves_the_version_it_names(data_folder, snap, dash_app, monkeypatch):
     from collections import OrderedDict
 
