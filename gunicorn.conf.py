@@ -28,9 +28,13 @@ preload_app = False          # each worker imports the app itself; data loads on
 
 
 def post_worker_init(worker):
-    """Warm the worker in the background: data loaded and common pages rendered before visitors come."""
+    """Warm the worker in the background: data loaded and common pages rendered before visitors come;
+    each version published later is warmed the same way before it replaces the one being served."""
     import threading
 
+    from dashboards._data import prepare_new_versions_with
     from dashboards._router import warm_up
+
+    prepare_new_versions_with(warm_up)
 
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()

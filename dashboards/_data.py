@@ -2,7 +2,9 @@
 
 Tables are loaded on first use, once per process, never at import. When `current` is switched
 to a new version (a publish or a rollback), the next access after at most `CHECK_SECONDS` loads
-the new version completely and swaps it in one assignment, so a request sees one version only.
+the new version completely, prepares it (`prepare_new_versions_with`: e.g. warm caches) while
+other requests are still answered from the old one, and swaps it in one assignment; a request
+sees one version only (`snapshot()` is pinned for the length of a request).
 If the new version is damaged (a file missing, a checksum wrong, a table unreadable), the last
 good version keeps being served and the reason is logged.
 
@@ -429,6 +431,9 @@ def snapshot() -> Snapshot:
     """The current published data (reloaded when `current` moves). Within a request, always the
     version the request first looked at: a publish in the middle of it must not mix two versions in
     one answer (body and X-Data-Version header, page cache key and page)."""
+    pinned = getattr(_preparing, "snapshot", None)
+    if pinned is not None:
+        return pinned
     if flask.has_request_context():
         pinned = flask.g.get("data_snapshot")
         if pinned is None:
@@ -437,8 +442,33 @@ def snapshot() -> Snapshot:
     return _latest()
 
 
+def prepare_new_versions_with(hook: Callable[[], None]) -> None:
+    """Run `hook` on every newly loaded version before it replaces the one being served, with
+    `snapshot()` answering the new version in it (e.g. warming the page cache): requests meanwhile
+    keep being answered from the old version's warm caches instead of all meeting cold ones."""
+    if hook not in _preparers:
+        _preparers.append(hook)
+
+
+_preparers: list[Callable[[], None]] = []
+_preparing = threading.local()
+_loading: str | None = None         # the version being loaded and prepared in some thread
+
+
+def _prepare(candidate: Snapshot) -> None:
+    _preparing.snapshot = candidate
+    try:
+        for hook in _preparers:
+            try:
+                hook()
+            except Exception:  # preparing is an optimisation: never keep a good version out
+                log.exception("preparing data version %s failed", candidate.version)
+    finally:
+        _preparing.snapshot = None
+
+
 def _latest() -> Snapshot:
-    global _snapshot, _checked_at, _failed_target
+    global _snapshot, _checked_at, _failed_target, _loading
     now = time.monotonic()
     if _snapshot is not None and now - _checked_at < CHECK_SECONDS:
         return _snapshot
@@ -451,27 +481,45 @@ def _latest() -> Snapshot:
             if _snapshot is None:
                 raise DataUnavailable("no published data: run `python -m etl build`")
             return _snapshot
-        if _snapshot is not None and Path(target).name == _snapshot.version:
-            return _snapshot
-        if target == _failed_target and _snapshot is not None:
+        if _snapshot is not None and (Path(target).name == _snapshot.version or target in (_failed_target, _loading)):
             return _snapshot
         folder = (paths.current_link().parent / target).resolve()
-        try:
-            gc.unfreeze()      # the version being replaced may be collected once it is no longer used
-            _snapshot = load_version(folder)
+        if _snapshot is None:          # nothing to serve yet: every request waits for this load
+            try:
+                _snapshot = load_version(folder)
+            except Exception as exc:
+                _failed_target = target
+                raise DataUnavailable(f"the published version {Path(target).name} is damaged: {exc}") from exc
             _failed_target = None
             log.info("serving data version %s", _snapshot.version)
             _settle()
-        except Exception as exc:  # any damage: keep the last good version
-            _failed_target = target
-            if _snapshot is None:
-                raise DataUnavailable(f"the published version {Path(target).name} is damaged: {exc}") from exc
+            return _snapshot
+        _loading = target              # other threads go on serving the old version meanwhile
+    return _replace(target, folder)
+
+
+def _replace(target: str, folder: Path) -> Snapshot:
+    """Load and prepare the version `current` now names, then swap it in (outside the lock)."""
+    global _snapshot, _failed_target, _loading
+    try:
+        gc.unfreeze()      # the version being replaced may be collected once it is no longer used
+        candidate = load_version(folder)
+        _prepare(candidate)
+    except Exception as exc:  # any damage: keep the last good version
+        with _lock:
+            _failed_target, _loading = target, None
             log.error("data version %s is damaged (%s); still serving %s", Path(target).name, exc, _snapshot.version)
-        return _snapshot
+            return _snapshot
+    with _lock:
+        _snapshot, _failed_target, _loading = candidate, None, None
+    log.info("serving data version %s", candidate.version)
+    _settle()
+    return candidate
 
 
 def reset() -> None:
     """Forget the loaded data (tests switch data folders)."""
     global _snapshot, _checked_at, _failed_target
+    global _loading
     with _lock:
-        _snapshot, _checked_at, _failed_target = None, 0.0, None
+        _snapshot, _checked_at, _failed_target, _loading = None, 0.0, None, None

@@ -239,3 +239,38 @@ def test_refresh_page_cache_serves_the_version_it_names(data_folder, snap, dash_
     response = client.post("/_dash-update-component", json=payload)
     assert response.headers["X-Data-Version"] == old
     assert footer_versions(response) == {old}
+
+
+def test_refresh_new_version_is_prepared_before_it_is_served(data_folder, snap, monkeypatch):
+    import threading
+
+    old, new = "20200101T000000Z", "20200102T000000Z"
+    publish_copy(snap.folder, old)
+    assert _data.snapshot().version == old
+    seen = []
+
+    def prepare():                      # runs in the loading thread, on the new version
+        seen.append(_data.snapshot().version)
+        other = []                      # another request thread meanwhile: still the old version
+        thread = threading.Thread(target=lambda: other.append(_data.snapshot().version))
+        thread.start()
+        thread.join()
+        seen.append(other[0])
+
+    monkeypatch.setattr(_data, "_preparers", [])
+    _data.prepare_new_versions_with(prepare)
+    publish_copy(snap.folder, new)
+    assert _data.snapshot().version == new
+    assert seen == [new, old]
+    assert _data.snapshot().version == new      # prepared once, then served
+
+
+def test_refresh_failing_preparation_still_serves_the_new_version(data_folder, snap, monkeypatch, caplog):
+    publish_copy(snap.folder, "20200101T000000Z")
+    assert _data.snapshot().version == "20200101T000000Z"
+    monkeypatch.setattr(_data, "_preparers", [])
+    _data.prepare_new_versions_with(_boom)
+    publish_copy(snap.folder, "20200102T000000Z")
+    with caplog.at_level(logging.ERROR, logger="dashboards._data"):
+        assert _data.snapshot().version == "20200102T000000Z"
+    assert any("preparing data version 20200102T000000Z failed" in r.getMessage() for r in caplog.records)
