@@ -16,7 +16,9 @@ import pandas as pd
 import yaml
 
 from etl.numbers import parse_number
+from etl.problems import Problem
 from etl.schemas import TABLES
+from etl.statistics.checks import wrong_encoding
 
 OBS_COLUMNS = [c for c in TABLES["observations"].names if c != "source_id"]
 INTERNAL = ["_row", "_sheet", "_value_text", "_flag_text", "_freq"]
@@ -75,6 +77,13 @@ def sensible_cyrillic(text: str) -> bool:
         if CYRILLIC.search(word) and LATIN.search(word):
             return False
     return True
+
+
+def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+    """A text input decoded (see `decode`); None and the wrong-encoding problem when it is neither encoding."""
+    raw = path.read_bytes()
+    text, encoding = decode(raw)
+    return text, wrong_encoding(raw, file, encoding)
 
 
 def decode(raw: bytes) -> tuple[str | None, str | None]:

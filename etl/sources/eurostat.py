@@ -20,8 +20,7 @@ import pandas as pd
 import yaml
 
 from etl.problems import Problem, rel
-from etl.sources.common import decode, iso3_from_alpha2, iso3_from_name, is_iso3, observations_frame
-from etl.statistics.checks import wrong_encoding
+from etl.sources.common import iso3_from_alpha2, iso3_from_name, is_iso3, observations_frame, read_text
 from etl.statistics.periods import parse_period
 from etl.statistics.registry import registry
 
@@ -44,9 +43,7 @@ def is_sdmx_csv(first_line: str) -> bool:
 def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
     """Bulgaria's observations of one Eurostat SDMX-CSV download."""
     file = rel(path)
-    raw = path.read_bytes()
-    text, encoding = decode(raw)
-    problems = wrong_encoding(raw, file, encoding)
+    text, problems = read_text(path, file)
     if text is None:
         return observations_frame([], SDMX_COLUMNS), problems
     reader = csv.reader(io.StringIO(text, newline=""))

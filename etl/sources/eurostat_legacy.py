@@ -15,9 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl.problems import Problem, rel
-from etl.sources.common import decode, observations_frame
+from etl.sources.common import observations_frame, read_text
 from etl.sources.eurostat import convert, mapping
-from etl.statistics.checks import wrong_encoding
 
 LEGACY = mapping()["legacy"]
 COLUMNS = {"period": LEGACY["period_column"], "value": LEGACY["value_column"]}
@@ -39,9 +38,7 @@ def dataset_of(path: Path, meta: dict) -> str | None:
 def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
     """Bulgaria's observations of one legacy Eurostat export."""
     file = rel(path)
-    raw = path.read_bytes()
-    text, encoding = decode(raw)
-    problems = wrong_encoding(raw, file, encoding)
+    text, problems = read_text(path, file)
     if text is None:
         return observations_frame([], COLUMNS), problems
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -17,8 +17,7 @@ import pandas as pd
 
 from etl.problems import Problem, rel
 from etl.schemas import FLAGS, TABLES
-from etl.sources.common import clean, decode, is_iso3, observations_frame, to_number
-from etl.statistics.checks import wrong_encoding
+from etl.sources.common import clean, is_iso3, observations_frame, read_text, to_number
 from etl.statistics.periods import parse_period
 from etl.statistics.registry import registry
 
@@ -194,9 +193,7 @@ def _xlsx_rows(path: Path, sheet: str, file: str, optional: bool = False):
 
 
 def _csv_rows(path: Path, file: str):
-    raw = path.read_bytes()
-    text, encoding = decode(raw)
-    problems = wrong_encoding(raw, file, encoding)
+    text, problems = read_text(path, file)
     if text is None:
         return None, problems
     first = text.split("\n", 1)[0]

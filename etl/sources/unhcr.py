@@ -18,8 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.problems import Problem, rel
-from etl.sources.common import decode, observations_frame, to_number
-from etl.statistics.checks import wrong_encoding
+from etl.sources.common import observations_frame, read_text, to_number
 from etl.statistics.periods import parse_period
 from etl.statistics.registry import registry
 
@@ -43,9 +42,7 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
     """Bulgaria's decisions by year and country of origin, plus the yearly totals."""
     file = rel(path)
     columns = {"value": "Total decisions", "period": YEAR, "citizenship": ORIGIN}
-    raw = path.read_bytes()
-    text, encoding = decode(raw)
-    problems = wrong_encoding(raw, file, encoding)
+    text, problems = read_text(path, file)
     if text is None:
         return observations_frame([], columns), problems
     reader = csv.DictReader(io.StringIO(text, newline=""))
