@@ -5,6 +5,9 @@ same rows. Nothing here builds components.
 """
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import pandas as pd
 
 from dashboards._data import Snapshot
@@ -64,36 +67,57 @@ def deadline_bucket(when) -> str:
     return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
 
 
+def measure_facets(snap: Snapshot) -> dict:
+    """What the measure filters compare, per measure in plan order, as plain Python values.
+
+    Computed once per data version: the plan has ~100 measures, so pandas' fixed cost per
+    operation (not the data) was most of a filtered page's time.
+    """
+    return snap.cached(("measure_facets",), lambda: _measure_facets(snap))
+
+
+def _measure_facets(snap: Snapshot) -> dict:
+    measures = snap["measures"]
+    haystack = (measures["title"].fillna("") + " " + measures["title_en"].fillna("") + " "
+                + measures["expected_results"].fillna("") + " " + measures["budget_text"].fillna("")).str.lower()
+    by_institution: dict[tuple, set] = {}
+    links = snap["measure_institutions"]
+    for mid, code, role in zip(links["measure_id"], links["institution_code"], links["role"]):
+        by_institution.setdefault((code, None), set()).add(mid)
+        by_institution.setdefault((code, role), set()).add(mid)
+    return {"id": measures["measure_id"].tolist(), "goal": measures["goal"].tolist(),
+            "funding": [set() if codes is None else set(codes) for codes in measures["funding"]],
+            "due": [deadline_bucket(d) for d in measures["deadline_date"]],
+            "text": haystack.tolist(), "by_institution": by_institution}
+
+
 def filter_measures(snap: Snapshot, goal: str | None = None, institution: str | None = None,
                     role: str | None = None, text: str | None = None, lang: str = "bg",
                     funding: str | None = None, due: str | None = None) -> pd.DataFrame:
     """Measures matching the filters, in plan order."""
-    measures = snap["measures"]
-    mask = pd.Series(True, index=measures.index)
+    facets = measure_facets(snap)
+    keep = range(len(facets["id"]))
     if goal:
-        mask &= measures["goal"] == goal
+        keep = [i for i in keep if facets["goal"][i] == goal]
     if institution:
-        links = snap["measure_institutions"]
-        links = links[links["institution_code"] == institution]
-        if role:
-            links = links[links["role"] == role]
-        mask &= measures["measure_id"].isin(links["measure_id"])
+        ids = facets["by_institution"].get((institution, role or None), set())
+        keep = [i for i in keep if facets["id"][i] in ids]
     if funding:
-        mask &= measures["funding"].map(lambda codes: funding in list(codes))
+        keep = [i for i in keep if funding in facets["funding"][i]]
     if due:
-        mask &= measures["deadline_date"].map(deadline_bucket) == due
+        keep = [i for i in keep if facets["due"][i] == due]
     if text:
         needle = text.strip().lower()
-        haystack = (measures["title"].fillna("") + " " + measures["title_en"].fillna("") + " "
-                    + measures["expected_results"].fillna("") + " " + measures["budget_text"].fillna("")).str.lower()
-        mask &= haystack.str.contains(needle, regex=False)
-    return measures[mask]
+        keep = [i for i in keep if needle in facets["text"][i]]
+    measures = snap["measures"]
+    return measures if len(keep) == len(measures) else measures.iloc[list(keep)]
 
 
 def budget_total(measures: pd.DataFrame) -> float:
     """Total budget in BGN, counting a budget shared by two measures once."""
-    shared = measures["budget_shared_with"].notna() & measures["budget_shared_with"].isin(measures["measure_id"])
-    return float(measures.loc[~shared, "budget_bgn"].fillna(0).sum())
+    ids = set(measures["measure_id"].tolist())
+    return math.fsum(b for b, shared in zip(measures["budget_bgn"].tolist(), measures["budget_shared_with"].tolist())
+                     if b == b and b is not None and not (isinstance(shared, str) and shared in ids))
 
 
 def indicator_name(indicators: pd.DataFrame, lang: str) -> pd.Series:
@@ -102,28 +126,66 @@ def indicator_name(indicators: pd.DataFrame, lang: str) -> pd.Series:
     return indicators["name"]
 
 
-def plan_indicators(snap: Snapshot, measures: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Indicators of the given measures, with measure number and goal, in plan order."""
+def all_plan_indicators(snap: Snapshot, lang: str) -> pd.DataFrame:
+    """Every indicator with its measure's number and goal and its name in `lang`, in plan order (per version)."""
+    return snap.cached(("all_plan_indicators", lang), lambda: _all_plan_indicators(snap, lang))
+
+
+def _all_plan_indicators(snap: Snapshot, lang: str) -> pd.DataFrame:
     ind = snap["indicators"]
+    measures = snap["measures"]
     ind = ind[ind["measure_id"].isin(measures["measure_id"])]
-    info = measures.set_index("measure_id")[["number", "goal"]]
-    ind = ind.join(info, on="measure_id")
+    ind = ind.join(measures.set_index("measure_id")[["number", "goal"]], on="measure_id")
     return ind.assign(label_name=indicator_name(ind, lang))
 
 
+def plan_indicators(snap: Snapshot, measures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicators of the given measures, with measure number and goal, in plan order."""
+    every = all_plan_indicators(snap, lang)
+    if len(measures) == len(snap["measures"]):
+        return every
+    wanted = set(measures["measure_id"].tolist())
+    return every.iloc[[i for i, m in enumerate(every["measure_id"].tolist()) if m in wanted]]
+
+
+def goal_labels(snap: Snapshot, lang: str) -> dict[str, str]:
+    """Goal -> its name in `lang`, in the plan's goal order."""
+    def compute():
+        goals = snap["goals"].drop_duplicates("goal")
+        return dict(zip(goals["goal"].tolist(), goals[label_column(lang)].tolist()))
+    return snap.cached(("goal_labels", lang), compute)
+
+
+def _present(value) -> bool:
+    return value is not None and value == value
+
+
 def goal_status_counts(snap: Snapshot, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    goals = snap["goals"].drop_duplicates("goal").set_index("goal")[label_column(lang)]
-    counts = indicators.groupby(["goal", "status"], as_index=False).size().rename(columns={"size": "indicators"})
-    counts["goal_label"] = [f"{g}. {goals.get(g, '')}" for g in counts["goal"]]
-    return counts.sort_values(["goal"], key=lambda s: s.map({g: i for i, g in enumerate(goals.index)}))
+    """Indicators per goal and status (columns goal, status, indicators, goal_label), in goal order."""
+    names = goal_labels(snap, lang)
+    order = {g: i for i, g in enumerate(names)}
+    counts = Counter((g, s) for g, s in zip(indicators["goal"].tolist(), indicators["status"].tolist())
+                     if _present(g) and _present(s))
+    keys = sorted(counts, key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
+    return pd.DataFrame({"goal": [g for g, _ in keys], "status": [s for _, s in keys],
+                         "indicators": [counts[k] for k in keys],
+                         "goal_label": [f"{g}. {names.get(g, '')}" for g, _ in keys]})
 
 
 def goal_summary(snap: Snapshot, measures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Per goal: measures, budget (BGN), indicators, indicators with a numeric target."""
-    shared = measures["budget_shared_with"].notna() & measures["budget_shared_with"].isin(measures["measure_id"])
-    per_goal = measures.assign(_budget=measures["budget_bgn"].where(~shared, 0).fillna(0)).groupby("goal", sort=False).agg(
-        measures=("measure_id", "size"), budget_bgn=("_budget", "sum"))
-    ind = indicators.assign(_numeric=indicators["target_value"].notna()).groupby("goal").agg(
-        indicators=("indicator_id", "size"), numeric_targets=("_numeric", "sum"))
-    out = per_goal.join(ind, how="left").fillna({"indicators": 0, "numeric_targets": 0}).reset_index()
-    return out.astype({"indicators": int, "numeric_targets": int})[["goal", "measures", "budget_bgn", "indicators", "numeric_targets"]]
+    """Per goal (in the measures' order): measures, budget (BGN), indicators, indicators with a numeric target."""
+    ids = set(measures["measure_id"].tolist())
+    per_goal: dict = {}
+    for goal, budget, shared in zip(measures["goal"].tolist(), measures["budget_bgn"].tolist(),
+                                    measures["budget_shared_with"].tolist()):
+        row = per_goal.setdefault(goal, [0, []])
+        row[0] += 1
+        if _present(budget) and not (isinstance(shared, str) and shared in ids):
+            row[1].append(budget)
+    counted = Counter(indicators["goal"].tolist())
+    numeric = Counter(g for g, v in zip(indicators["goal"].tolist(), indicators["target_value"].tolist()) if _present(v))
+    goals = list(per_goal)
+    return pd.DataFrame({"goal": goals, "measures": [per_goal[g][0] for g in goals],
+                         "budget_bgn": [math.fsum(per_goal[g][1]) for g in goals],
+                         "indicators": [counted.get(g, 0) for g in goals],
+                         "numeric_targets": [numeric.get(g, 0) for g in goals]})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 from dash import dcc, html
 
@@ -17,28 +18,33 @@ from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import baseline_target_figure, goal_status_figure
 from dashboards._i18n import money, month_or_day, number, percent, t
-from dashboards._queries import (budget_total, deadline_bucket, filter_measures, goal_options, goal_status_counts,
+from dashboards._queries import (budget_total, filter_measures, goal_labels, goal_options, goal_status_counts,
                                  goal_summary, institution_options, institutions_by_measure, label_column,
-                                 measure_title, plan_indicators)
+                                 measure_facets, measure_title, plan_indicators)
 
 dash.register_page(__name__, path="/plan", nav_order=3, nav_key="nav.plan", title="План за действие")
 MAX_DUMBBELLS = 30
 
 
+def _choices(name: str, compute) -> set:
+    snap = _data.snapshot()
+    return snap.cached(("plan_choices", name), lambda: set(compute(snap)))
+
+
 def _goals() -> set:
-    return set(_data.snapshot()["goals"]["goal"])
+    return _choices("goal", lambda snap: snap["goals"]["goal"])
 
 
 def _institutions() -> set:
-    return set(_data.snapshot()["measure_institutions"]["institution_code"])
+    return _choices("inst", lambda snap: snap["measure_institutions"]["institution_code"])
 
 
 def _funding() -> set:
-    return set(_data.snapshot()["funding_sources"]["code"])
+    return _choices("fund", lambda snap: snap["funding_sources"]["code"])
 
 
 def _due() -> set:
-    return set(_data.snapshot()["measures"]["deadline_date"].map(deadline_bucket))
+    return _choices("due", lambda snap: measure_facets(snap)["due"])
 
 
 PARAMS = [
@@ -63,48 +69,71 @@ def deadline_label(when, text: str, lang: str) -> str:
     return month_or_day(when, lang)
 
 
-def grid_rows(snap, state: dict) -> list[dict]:
+def grid_rows(snap, state: dict, measures: pd.DataFrame | None = None) -> list[dict]:
+    """The measures table's rows for the filters in `state` (or for `measures`, already selected)."""
     lang = state["lang"]
-    measures = selected_measures(snap, state)
-    responsible = institutions_by_measure(snap, lang)
-    rows = []
-    for m, title in zip(measures.to_dict("records"), measure_title(measures, lang)):
-        rows.append({
+    if measures is None:
+        measures = selected_measures(snap, state)
+    every = _all_grid_rows(snap, lang)
+    return [every[m] for m in measures["measure_id"].tolist()]
+
+
+def _all_grid_rows(snap, lang: str) -> dict[str, dict]:
+    """Every measure's table row, by measure id: built once per data version and language."""
+    def compute():
+        measures = snap["measures"]
+        responsible = institutions_by_measure(snap, lang)
+        return {m["measure_id"]: {
             "number": m["number"].rstrip("."), "goal": m["goal"], "title": title,
             "href": href("/plan/measure/" + m["measure_id"], lang),
             "responsible": responsible.get(m["measure_id"], ""),
             "budget": m["budget_bgn"],
             "budget_label": number(m["budget_bgn"], lang) if m["budget_bgn"] == m["budget_bgn"] else "–",
             "deadline": deadline_label(m["deadline_date"], m["deadline_text"], lang),
-        })
-    return rows
+        } for m, title in zip(measures.to_dict("records"), measure_title(measures, lang))}
+    return snap.cached(("plan_grid_rows", lang), compute)
 
 
-def dumbbell_rows(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Indicators whose baseline and target are both numbers and differ: they share one scale."""
-    ok = indicators[indicators["baseline_value"].notna() & indicators["target_value"].notna()
-                    & (indicators["baseline_value"] != indicators["target_value"])]
+def dumbbell_rows(indicators: pd.DataFrame, lang: str, snap=None) -> pd.DataFrame:
+    """Indicators whose baseline and target are both numbers and differ: they share one scale.
+
+    With `snap`, `indicators` must come from `plan_indicators(snap, ...)`: their labels and hover
+    texts are then taken from the version's cache instead of being formatted again."""
+    baseline, target = indicators["baseline_value"].to_numpy(), indicators["target_value"].to_numpy()
+    ok = indicators[~np.isnan(baseline) & ~np.isnan(target) & (baseline != target)]
+    texts = _indicator_texts(snap, lang) if snap is not None else _texts(ok, lang)
+    keys = ok.index.tolist()
+    return ok.assign(**{name: pd.Series([texts[k][i] for k in keys], index=ok.index, dtype="str")
+                        for i, name in enumerate(("label", "unit_label", "hover"))})
+
+
+def _indicator_texts(snap, lang: str) -> dict:
+    return snap.cached(("plan_indicator_texts", lang), lambda: _texts(plan_indicators(snap, snap["measures"], lang), lang))
+
+
+def _texts(indicators: pd.DataFrame, lang: str) -> dict:
+    """Row label -> (chart label, unit label, hover text) of each indicator."""
     units = {"percent": "%", "BGN": t("unit.bgn", lang), "EUR": "EUR", "count": ""}
-    rows = ok.assign(
-        label=[f"{n.rstrip('.')}. {name}" for n, name in zip(ok["number"], ok["label_name"])],
-        unit_label=ok["unit"].map(units).fillna(""),
-    )
-    rows["hover"] = [
-        f"<b>{label}</b><br>{t('plan.baseline', lang)}: {number(b, lang)} {u}<br>{t('plan.target', lang)}: "
-        f"{number(tv, lang)} {u}" + (f"<br>{t('plan.actual', lang)}: {number(a, lang)} {u}" if a == a and a is not None else "")
-        for label, b, tv, a, u in zip(rows["label"], rows["baseline_value"], rows["target_value"],
-                                      rows["actual_value"], rows["unit_label"])
-    ]
-    return rows
+    names = (t("plan.baseline", lang), t("plan.target", lang), t("plan.actual", lang))
+    out = {}
+    for key, n, name, unit, b, tv, a in zip(indicators.index.tolist(), indicators["number"].tolist(),
+                                            indicators["label_name"].tolist(), indicators["unit"].tolist(),
+                                            indicators["baseline_value"].tolist(), indicators["target_value"].tolist(),
+                                            indicators["actual_value"].tolist()):
+        label = f"{n.rstrip('.')}. {name}"
+        u = units.get(unit, "")
+        out[key] = (label, u, f"<b>{label}</b><br>{names[0]}: {number(b, lang)} {u}<br>{names[1]}: {number(tv, lang)} {u}"
+                    + (f"<br>{names[2]}: {number(a, lang)} {u}" if a == a and a is not None else ""))
+    return out
 
 
 def dumbbell_summary(rows: pd.DataFrame, total: int, lang: str) -> str:
     if rows.empty:
         return t("plan.summary_none", lang)
-    increase = rows[rows["baseline_value"] == 0]
-    reported = rows["actual_value"].notna().sum()
+    from_zero = int((rows["baseline_value"].to_numpy() == 0).sum())
+    reported = int((~np.isnan(rows["actual_value"].to_numpy())).sum())
     return t("plan.summary_dumbbell", lang, shown=number(len(rows), lang), total=number(total, lang),
-             from_zero=number(len(increase), lang), reported=number(reported, lang))
+             from_zero=number(from_zero, lang), reported=number(reported, lang))
 
 
 def indicator_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -130,14 +159,13 @@ def status_table(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _filters_text(snap, state: dict) -> list[tuple[str, str]]:
     lang = state["lang"]
-    labels = {"goal": dict((o["value"], o["label"]) for o in goal_options(snap, lang)),
-              "inst": dict((o["value"], o["label"]) for o in institution_options(snap, lang))}
     out = []
     for key, label in (("goal", "plan.goal"), ("inst", "plan.institution"), ("role", "plan.role"), ("fund", "plan.funding"),
                        ("due", "plan.due"), ("q", "plan.search")):
         value = state.get(key)
         if value:
-            out.append((t(label, lang), labels.get(key, {}).get(value, value)))
+            options = goal_options(snap, lang) if key == "goal" else institution_options(snap, lang) if key == "inst" else ()
+            out.append((t(label, lang), next((o["label"] for o in options if o["value"] == value), value)))
     return out
 
 
@@ -147,10 +175,10 @@ def build(snap, query: dict, lang: str) -> dict:
     measures = selected_measures(snap, state)
     indicators = plan_indicators(snap, measures, lang)
     counts = goal_status_counts(snap, indicators, lang)
-    dumbbells = dumbbell_rows(indicators, lang)
+    dumbbells = dumbbell_rows(indicators, lang, snap)
     shown = dumbbells.head(MAX_DUMBBELLS)
     year = int(snap["plans"]["plan_year"].max())
-    plan_source = list(snap["plans"]["source_id"])
+    plan_source = snap["plans"]["source_id"].tolist()
     filters = _filters_text(snap, state)
     status_about = about_for(snap, lang, t("plan.chart_status_title", lang), plan_source, "/plan", query, filters=filters)
     targets_about = about_for(snap, lang, t("plan.chart_targets_title", lang), plan_source, "/plan", query,
@@ -245,7 +273,7 @@ def _kpis(measures: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> dbc.Ro
 
 def _goal_table(snap, measures, indicators, lang: str) -> html.Div:
     summary = goal_summary(snap, measures, indicators)
-    names = snap["goals"].drop_duplicates("goal").set_index("goal")[label_column(lang)]
+    names = goal_labels(snap, lang)
     rows = [html.Tr([html.Th(f"{r.goal}. {names.get(r.goal, '')}", scope="row"), html.Td(number(r.measures, lang), className="num"),
                      html.Td(money(r.budget_bgn, "BGN", lang) if r.budget_bgn else "–", className="num"),
                      html.Td(number(r.indicators, lang), className="num"), html.Td(number(r.numeric_targets, lang), className="num")])
@@ -262,7 +290,7 @@ def layout(**query):
     snap = _data.snapshot()
     built = build(snap, query, lang)
     state, measures, indicators = built["state"], built["measures"], built["indicators"]
-    rows = grid_rows(snap, state)
+    rows = grid_rows(snap, state, measures)
     total = len(snap["measures"])
     source = [t("plan.source", lang, year=built["year"]), " ",
               dcc.Link(t("plan.method_link", lang), href=href("/about", lang) + "#progress")]
@@ -295,12 +323,14 @@ def layout(**query):
 
 
 def status_summary(counts: pd.DataFrame, lang: str) -> str:
-    total = int(counts["indicators"].sum())
-    by_status = counts.groupby("status")["indicators"].sum()
-    with_target = total - int(by_status.get("no_target", 0))
-    reported = total - int(by_status.get("no_actual", 0)) - int(by_status.get("no_target", 0))
+    by_status: dict = {}
+    for status, n in zip(counts["status"].tolist(), counts["indicators"].tolist()):
+        by_status[status] = by_status.get(status, 0) + int(n)
+    total = sum(by_status.values())
+    with_target = total - by_status.get("no_target", 0)
+    reported = total - by_status.get("no_actual", 0) - by_status.get("no_target", 0)
     return t("plan.summary_status", lang, total=number(total, lang), with_target=number(with_target, lang),
-             reported=number(reported, lang), goals=number(counts["goal"].nunique(), lang))
+             reported=number(reported, lang), goals=number(len(set(counts["goal"].tolist())), lang))
 
 
 sync_url(PARAMS, {"goal": ("plan-goal", "value"), "inst": ("plan-institution", "value"),
