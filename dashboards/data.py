@@ -21,6 +21,11 @@ CHANGES_SHOWN = 60
 
 
 def coverage(snap, name: str, lang: str) -> str:
+    """Years and series a table covers; a pass over every row (5 million at scale), so once per version."""
+    return snap.cached(("coverage", name, lang), lambda: _coverage(snap, name, lang))
+
+
+def _coverage(snap, name: str, lang: str) -> str:
     frame = snap[name]
     if name == "observations" and len(frame):
         return t("data.coverage_obs", lang, first=int(frame["year"].min()), last=int(frame["year"].max()),
