@@ -33,6 +33,7 @@ PAGES = {
 }
 THEME_PAGE = {theme: page for page, spec in PAGES.items() for theme in spec["themes"]}
 OTHER = "_other"
+CHART_COLUMNS = ["period", "year", "freq", "key", "label", "value", "flag", "unit", "source_id", "source_ref"]
 
 
 @lru_cache(maxsize=2)
@@ -174,20 +175,19 @@ def _other_sum(other: pd.DataFrame) -> pd.DataFrame:
                              "source_id": pd.Series([], dtype="str")})
     low, span = int(year.min()), int(year.max() - year.min()) + 1
     keys, group = np.unique(period.astype(np.int64) * span + (year - low), return_inverse=True)
-    firsts = {}
-    for name in ("unit", "source_id"):
-        codes, texts = _codes(other[name])
-        firsts[name] = (np.where(codes < 0, np.nan, codes), texts)
-    agg = pd.DataFrame({"g": group, "value": other["value"].to_numpy().astype(np.float64),
-                        "unit": firsts["unit"][0], "source_id": firsts["source_id"][0]}).groupby("g", sort=True).agg(
-        value=("value", "sum"), unit=("unit", "first"), source_id=("source_id", "first"))
+    group = group.ravel()
+    value = np.nan_to_num(other["value"].to_numpy().astype(np.float64))     # a sum skips empty cells
 
-    def texts(name):
-        codes, names = agg[name].to_numpy(), np.asarray(firsts[name][1], dtype=object)
-        return pd.Series([names[int(c)] if c == c else None for c in codes], dtype="str")
+    def first(name):        # per group, the text of its first row with one (None if none has)
+        codes, names = _codes(other[name])
+        at = np.flatnonzero(codes >= 0)
+        groups, where = np.unique(group[at], return_index=True)
+        out = np.full(len(keys), None, dtype=object)
+        out[groups] = np.asarray(names, dtype=object)[codes[at[where]]]
+        return pd.Series(out, dtype="str")
     return pd.DataFrame({"period": pd.Series(np.asarray(periods, dtype=object)[keys // span], dtype="str"),
-                         "year": keys % span + low, "value": agg["value"].to_numpy(),
-                         "unit": texts("unit"), "source_id": texts("source_id")})
+                         "year": keys % span + low, "value": np.bincount(group, weights=value, minlength=len(keys)),
+                         "unit": first("unit"), "source_id": first("source_id")})
 
 
 def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] | None, lang: str,
@@ -226,16 +226,26 @@ def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] |
             summed = _other_sum(other).assign(key=OTHER, flag=None, freq=other["freq"].iloc[0] if len(other) else "A",
                                    source_ref=t("stats.other_ref", lang, n=len(ranking) - top))
             rows = rows[kept]
-    rows = snap.rows("observations", rows).copy()
+    # only the columns returned (each restored column costs a conversion, whatever the row count)
+    rows = snap.rows("observations", rows, columns=[c for c in CHART_COLUMNS if c not in ("key", "label")] + ([used] if used else []))
     rows["key"] = rows[used] if used else "total"
     if summed is not None:
         rows = pd.concat([rows, summed], ignore_index=True)
-    labels = {k: t("stats.total", lang) if k == "total" else value_label(used, k, lang) for k in set(rows["key"])}
-    rows["label"] = [labels[k] for k in rows["key"]]
-    columns = ["period", "year", "freq", "key", "label", "value", "flag", "unit", "source_id", "source_ref"]
-    order = {k: i for i, k in enumerate(rows.groupby("key")["value"].sum().sort_values(ascending=False).index)}
-    rows = rows.assign(_o=rows["key"].map(order)).sort_values(["period", "_o"]).drop(columns="_o")
-    return rows.reindex(columns=columns).reset_index(drop=True), used
+    keys = rows["key"].to_numpy(dtype=object)
+    labels = {k: t("stats.total", lang) if k == "total" else value_label(used, k, lang) for k in set(keys)}
+    rows["label"] = [labels[k] for k in keys]
+    # Periods in order, and within one the largest key (by its sum over the rows) first: what
+    # `groupby("key").sum().sort_values(ascending=False)` then a stable sort on (period, rank) give,
+    # done on codes (pandas' per-call overhead is most of the time on a page's few hundred rows).
+    names, key_code = np.unique(keys.astype(str), return_inverse=True)
+    value = np.nan_to_num(rows["value"].to_numpy(np.float64))         # a sum skips empty cells
+    sums = pd.Series(np.bincount(key_code, weights=value, minlength=len(names)),
+                     index=names).sort_values(ascending=False)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.searchsorted(names, sums.index.to_numpy(dtype=str))] = np.arange(len(names))
+    _, period_code = np.unique(rows["period"].to_numpy(dtype=object).astype(str), return_inverse=True)
+    order = np.lexsort((rank[key_code], period_code))
+    return rows.take(order).reindex(columns=CHART_COLUMNS).reset_index(drop=True), used
 
 
 def year_span(snap: Snapshot, series: str) -> tuple[int, int] | None:
