@@ -25,7 +25,33 @@ dash.register_page(__name__, path_template="/statistics/<theme>", title="Ста�
 
 
 def _series_codes() -> set:
-    return set(_data.snapshot()["series"]["series"])
+    return set(_series_info(_data.snapshot()))
+
+
+# Per-version lookups (one pandas pass per version instead of one per render: a render is ~10 ms,
+# and each set_index / isin / boolean filter on a small frame costs a few hundred microseconds).
+def _series_info(snap) -> dict:
+    """series code -> its registry row (dict)."""
+    return snap.cached("statistics.series_info", lambda: {r["series"]: r for r in snap["series"].to_dict("records")})
+
+
+def _source_info(snap) -> dict:
+    return snap.cached("statistics.source_info", lambda: {r["source_id"]: r for r in snap["sources"].to_dict("records")})
+
+
+def _institution_names(snap, lang: str) -> dict:
+    return snap.cached(("statistics.institution_names", lang),
+                       lambda: dict(zip(snap["institutions"]["code"], snap["institutions"][label_column(lang)])))
+
+
+def _related_measures(snap, code: str, lang: str) -> list[tuple[str, str]]:
+    """(link text, measure id) of the plan measures acting on series `code`."""
+    def compute():
+        measures = snap["measures"]
+        related = measures[measures["measure_id"].isin(list(_series_info(snap)[code]["measure_ids"]))]
+        return [(f"{m['number'].rstrip('.')}. {title}", m["measure_id"])
+                for m, title in zip(related.to_dict("records"), measure_title(related, lang))]
+    return snap.cached(("statistics.related_measures", code, lang), compute)
 
 
 PARAMS = [
@@ -83,7 +109,7 @@ def build(snap, theme: str, query: dict, lang: str):
     rows, choice, used = chart_rows(snap, theme, state)
     if choice["series"] is None:
         return rows, choice, used, None
-    s = snap["series"].set_index("series").loc[choice["series"]]
+    s = _series_info(snap)[choice["series"]]
     title = s[label_column(lang)] + (t(f"stats.split_by_{used}", lang) if used else "")
     start, end = choice["years"]
     filters = [(t("stats.series", lang), s[label_column(lang)]),
@@ -129,12 +155,12 @@ def _filters(snap, page_name: str, state: dict, choice: dict) -> html.Section:
 
 
 def _sources(snap, rows: pd.DataFrame, lang: str) -> list:
-    sources = snap["sources"].set_index("source_id")
+    sources = _source_info(snap)
     out: list = []
     for i, sid in enumerate(dict.fromkeys(rows["source_id"].dropna())):
-        if sid not in sources.index:
+        if sid not in sources:
             continue
-        s = sources.loc[sid]
+        s = sources[sid]
         title = html.A(s["title"], href=s["url"], rel="noopener") if isinstance(s["url"], str) and s["url"].startswith("http") else s["title"]
         retrieved = t("stats.retrieved", lang, date=day(s["retrieved"], lang)) if isinstance(s["retrieved"], str) and s["retrieved"] else ""
         licence = f", {s['license']}" if isinstance(s["license"], str) else ""
@@ -178,7 +204,6 @@ def layout(theme: str | None = None, **query):
         return not_found(lang, path, query)
     snap = _data.snapshot()
     rows, choice, used, data = build(snap, theme, query, lang)
-    series = snap["series"].set_index("series")
     tabs = html.Nav(html.Ul([html.Li(html.Span(t(f"stats.page_{p}", lang), className="nav-link active", **{"aria-current": "page"})
                                      if p == theme else dcc.Link(t(f"stats.page_{p}", lang), href=href(f"/statistics/{p}", lang),
                                                                  className="nav-link"), className="nav-item")
@@ -187,7 +212,7 @@ def layout(theme: str | None = None, **query):
     if choice["series"] is None:
         body.append(html.P(t("stats.no_series", lang), className="empty-state"))
         return page(lang, path, query, t(f"stats.page_{theme}", lang), body)
-    s = series.loc[choice["series"]]
+    s = _series_info(snap)[choice["series"]]
     name = s[label_column(lang)]
     unit = t(f"unit.{s['unit']}", lang)
     start, end = choice["years"]
@@ -195,7 +220,7 @@ def layout(theme: str | None = None, **query):
     subtitle = t("stats.subtitle", lang, unit=unit, first=start, last=end) + (
         " " + t("stats.reported_by", lang) if isinstance(s["institution_code"], str) else "")
     figure = data.figure()
-    inst_names = dict(zip(snap["institutions"]["code"], snap["institutions"][label_column(lang)]))
+    inst_names = _institution_names(snap, lang)
     extra = []
     if rows["flag"].notna().any():
         extra.append(html.P(t("stats.flag_legend", lang), className="chart-meta"))
@@ -212,12 +237,10 @@ def layout(theme: str | None = None, **query):
     key = _key_figures(snap, theme, lang)
     if key is not None:
         body.append(key)
-    measures = snap["measures"]
-    related = measures[measures["measure_id"].isin(list(s["measure_ids"]))]
+    related = _related_measures(snap, choice["series"], lang)
     body.append(html.H2(t("stats.measures", lang)))
-    body.append(html.Ul([html.Li(dcc.Link(f"{m['number'].rstrip('.')}. {title}", href=href(f"/plan/measure/{m['measure_id']}", lang)))
-                         for m, title in zip(related.to_dict("records"), measure_title(related, lang))])
-                if len(related) else html.P(t("stats.no_measures", lang)))
+    body.append(html.Ul([html.Li(dcc.Link(text, href=href(f"/plan/measure/{mid}", lang))) for text, mid in related])
+                if related else html.P(t("stats.no_measures", lang)))
     return page(lang, path, query, t(f"stats.page_{theme}", lang), body)
 
 
