@@ -218,7 +218,7 @@ def main() -> int:
                         help="load every table as plain pandas, not compactly (what the compact form is measured against)")
     parser.add_argument("--table-rows", type=int,
                         help="diagnosis: show at most this many rows in the pages' table views (default: the "
-                             "site's 300), to separate the cost of rendering more rows from the data access")
+                             "site's MAX_TABLE_ROWS), to separate the cost of rendering more rows from the data access")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -261,6 +261,12 @@ def run(args) -> int:
         for w in workers:
             w.close()
     return report(args, small, large, times, rss, peak)
+
+
+def _table_rows() -> int:
+    from dashboards._components.chart import MAX_TABLE_ROWS
+
+    return MAX_TABLE_ROWS
 
 
 def report(args, small, large, times, rss, peak) -> int:
@@ -319,7 +325,7 @@ def report(args, small, large, times, rss, peak) -> int:
               + (f" ({', '.join(slow_data)})" if slow_data else "")
               + f"; their responses are {statistics.median(p[4] for p in page_failures):.1f}x larger (median): "
               "monthly series since 2008 show 216 periods where the embedded annual ones show about 17, so the "
-              "figures carry 12x more points and the table views up to 300 rows (dashboards/_components/chart.py) "
+              f"figures carry 12x more points and the table views up to {args.table_rows or _table_rows()} rows (dashboards/_components/chart.py) "
               "— rendering and encoding them is the difference (try --table-rows 20).")
     api_failures = [c for c in apis if c in failures]
     if api_failures:
