@@ -7,6 +7,7 @@ Colours: one per theme and per progress status, from the Okabe–Ito colour-blin
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -62,6 +63,7 @@ def empty_figure(message: str, lang: str, height: int = 220) -> go.Figure:
     return figure([], layout)
 
 
+@lru_cache(maxsize=4096)  # the same labels come back on every render; textwrap is slow
 def _wrap(text: str, width: int) -> str:
     lines = textwrap.wrap(text, width)
     return "<br>".join(lines[:2]) + ("…" if len(lines) > 2 else "")
@@ -74,15 +76,18 @@ def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
     """
     if counts.empty:
         return empty_figure(t("plan.chart_empty", lang), lang)
-    goals = list(dict.fromkeys(counts["goal"]))
-    labels = dict(zip(counts["goal"], counts["goal_label"]))
+    # plain lists: a pandas selection per status cost more than drawing the figure
+    goal_list, status_list = counts["goal"].tolist(), counts["status"].tolist()
+    goals = list(dict.fromkeys(goal_list))
+    labels = dict(zip(goal_list, counts["goal_label"].tolist()))
+    cells = dict(zip(zip(goal_list, status_list), counts["indicators"].tolist()))
     y = [_wrap(labels[g], 34) for g in goals]
     traces = []
-    for status in [s for s in STATUS_STYLE if s in set(counts["status"])]:
-        part = counts[counts["status"] == status].set_index("goal")["indicators"].reindex(goals).fillna(0)
+    present = set(status_list)
+    for status in [s for s in STATUS_STYLE if s in present]:
         colour, _ = STATUS_STYLE[status]
         name = t(f"status.{status}", lang)
-        traces.append(dict(type="bar", y=y, x=part.tolist(), orientation="h", name=name,
+        traces.append(dict(type="bar", y=y, x=[cells.get((g, status), 0) for g in goals], orientation="h", name=name,
                            marker=dict(color=colour, line=dict(color="#fff", width=1),
                                        pattern=dict(shape="/" if status.startswith("no_") else "")),
                            hovertemplate="%{y}<br>" + name + ": %{x}<extra></extra>"))
@@ -100,7 +105,7 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     """
     if rows.empty:
         return empty_figure(t("plan.chart_no_numeric", lang), lang)
-    labels = [_wrap(v, 48) for v in rows["label"]]
+    labels = [_wrap(v, 48) for v in rows["label"].tolist()]
     n = len(labels)
     line_x, line_y = [], []
     for y in labels:  # one trace for all the bars between the dots (not a shape per row)
@@ -112,20 +117,22 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
              hoverinfo="skip", showlegend=False),
         dict(type="scatter", x=[0] * n, y=labels, mode="markers+text", name=t("plan.baseline", lang),
              marker=dict(symbol="circle-open", size=13, color=INK, line=dict(width=2)),
-             text=[number(v, lang) for v in rows["baseline_value"]], textposition="middle left",
+             text=[number(v, lang) for v in rows["baseline_value"].tolist()], textposition="middle left",
              hovertext=hover, hoverinfo="text", cliponaxis=False),
         dict(type="scatter", x=[100] * n, y=labels, mode="markers+text", name=t("plan.target", lang),
              marker=dict(symbol="circle", size=13, color=INK),
-             text=[f"{number(v, lang)} {u}".strip() for v, u in zip(rows["target_value"], rows["unit_label"])],
+             text=[f"{number(v, lang)} {u}".strip() for v, u in zip(rows["target_value"].tolist(), rows["unit_label"].tolist())],
              textposition="middle right", hovertext=hover, hoverinfo="text", cliponaxis=False),
     ]
-    actual = rows[rows["actual_value"].notna() & rows["progress"].notna()]
-    if len(actual):
+    actual = [(y, min(max(p * 100, -50), 150), h, s) for y, a, p, h, s in
+              zip(labels, rows["actual_value"].tolist(), rows["progress"].tolist(), hover, rows["status"].tolist())
+              if a == a and a is not None and p == p and p is not None]
+    if actual:
         traces.append(dict(
-            type="scatter", x=(actual["progress"] * 100).clip(-50, 150).tolist(), y=[_wrap(v, 48) for v in actual["label"]],
-            mode="markers", name=t("plan.actual", lang), hovertext=actual["hover"].tolist(), hoverinfo="text",
-            marker=dict(size=15, symbol=[STATUS_STYLE[s][1] for s in actual["status"]],
-                        color=[STATUS_STYLE[s][0] for s in actual["status"]], line=dict(width=1, color="#fff"))))
+            type="scatter", x=[a[1] for a in actual], y=[a[0] for a in actual],
+            mode="markers", name=t("plan.actual", lang), hovertext=[a[2] for a in actual], hoverinfo="text",
+            marker=dict(size=15, symbol=[STATUS_STYLE[a[3]][1] for a in actual],
+                        color=[STATUS_STYLE[a[3]][0] for a in actual], line=dict(width=1, color="#fff"))))
     layout = base_layout(lang, height=110 + 46 * n, showlegend=True)
     layout["xaxis"] = {**layout["xaxis"], "range": [-28, 135], "tickvals": [0, 25, 50, 75, 100], "ticksuffix": " %",
                        "title": {"text": t("plan.chart_share_axis", lang)}}

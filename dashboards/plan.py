@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, clientside_callback, dcc, html
 
 from dashboards import _data
 from dashboards._charts import ChartData, about_for, register_chart
@@ -209,13 +209,36 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
         {"field": "deadline", "headerName": t("plan.col_deadline", lang), "width": 140, "wrapText": True,
          "cellClass": "clamp-3"},
     ]
-    return html.Div(dag.AgGrid(
+    grid = dag.AgGrid(
         id="plan-grid", rowData=rows, columnDefs=columns,
         defaultColDef={"resizable": True, "sortable": True},
         dashGridOptions={"pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100],
                          "rowHeight": 78},
         style={"width": "100%", "height": "720px"}, className="plan-grid md-grid",
-    ), role="region", className="d-none d-md-block", **{"aria-label": t("plan.table_label", lang)})
+    )
+    # The grid is drawn by GRID_AFTER_CHARTS once the charts above it are drawn (see there): the page
+    # carries it as data, and its slot keeps the grid's height so nothing below moves.
+    return html.Div([dcc.Store(id="plan-grid-component", data=grid.to_plotly_json()),
+                     html.Div(id="plan-grid-slot", style={"minHeight": "720px"})],
+                    role="region", className="d-none d-md-block", **{"aria-label": t("plan.table_label", lang)})
+
+
+# AG Grid's own script (~0.9 MB) is fetched and run when a grid is first drawn; drawn with the page,
+# it held up the charts above it (the first chart came at ~2.2x a bare Dash page's time). So the
+# measures table, below the charts, is drawn when every chart of the page has been drawn (at most
+# 2 s later, e.g. on a slow phone, so the table never waits for long).
+GRID_AFTER_CHARTS = """function (grid) {
+    if (!grid) { return window.dash_clientside.no_update; }
+    var start = Date.now();
+    return new Promise(function (resolve) {
+        (function wait() {
+            var blocks = document.querySelectorAll("#_pages_content .chart-block");
+            var drawn = Array.prototype.every.call(blocks, function (b) { return b.querySelector(".main-svg"); });
+            if (drawn || Date.now() - start > 2000) { resolve(grid); } else { setTimeout(wait, 40); }
+        })();
+    });
+}"""
+clientside_callback(GRID_AFTER_CHARTS, Output("plan-grid-slot", "children"), Input("plan-grid-component", "data"))
 
 
 def _cards(rows: list[dict], lang: str) -> html.Ul:

@@ -70,6 +70,66 @@ def test_plan_page_layout_renders_both_languages(plan_page, snap):
     assert "Проект." in bg and "Draft." in en  # the draft status is shown wherever the plan is
 
 
+def _ids_in_order(node, out=None) -> list:
+    out = [] if out is None else out
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            _ids_in_order(item, out)
+    elif hasattr(node, "to_plotly_json"):
+        if getattr(node, "id", None):
+            out.append(node.id)
+        _ids_in_order(getattr(node, "children", None), out)
+    return out
+
+
+def test_plan_page_grid_comes_as_data_after_the_charts(plan_page, snap):
+    """The measures grid is drawn in the browser once the charts above it are (its script no longer
+    holds up the first chart): the page carries the grid whole, with every filtered row."""
+    page = plan_page.layout(goal="II", lang="en")
+    ids = _ids_in_order(page)
+    assert ids.index("plan-status") < ids.index("plan-targets") < ids.index("plan-grid-component") < ids.index("plan-grid-slot")
+    store = next(c for c in _walk(page) if getattr(c, "id", None) == "plan-grid-component")
+    grid = store.data
+    assert grid["type"] == "AgGrid" and grid["namespace"] == "dash_ag_grid" and grid["props"]["id"] == "plan-grid"
+    state = parse({"goal": "II", "lang": "en"}, plan_page.PARAMS)
+    assert grid["props"]["rowData"] == plan_page.grid_rows(snap, state)
+    assert len(grid["props"]["rowData"]) == 19 and grid["props"]["dashGridOptions"]["pagination"] is True
+    assert ".chart-block" in plan_page.GRID_AFTER_CHARTS and ".main-svg" in plan_page.GRID_AFTER_CHARTS
+
+
+def _walk(node):
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item)
+    elif hasattr(node, "to_plotly_json"):
+        yield node
+        yield from _walk(getattr(node, "children", None))
+
+
+def test_plan_page_summaries_match_a_direct_count(plan_page, snap):
+    """The per-goal table, the status counts and the totals (computed from per-version lists for
+    speed) agree with counting the published tables directly."""
+    from dashboards._queries import budget_total, goal_status_counts, goal_summary, plan_indicators
+
+    for query in ({}, {"goal": "II"}, {"inst": "DAB", "role": "responsible"}, {"q": "обучения"}, {"due": "open"}):
+        state = parse(query, plan_page.PARAMS)
+        measures = plan_page.selected_measures(snap, state)
+        indicators = plan_indicators(snap, measures, "bg")
+        every = snap["indicators"][snap["indicators"]["measure_id"].isin(measures["measure_id"])]
+        assert list(indicators["indicator_id"]) == list(every["indicator_id"])
+        summary = goal_summary(snap, measures, indicators).set_index("goal")
+        joined = every.merge(measures[["measure_id", "goal"]], on="measure_id")
+        for goal, part in measures.groupby("goal"):
+            assert summary.loc[goal, "measures"] == len(part)
+            assert summary.loc[goal, "indicators"] == (joined["goal"] == goal).sum()
+            assert summary.loc[goal, "numeric_targets"] == joined.loc[joined["goal"] == goal, "target_value"].notna().sum()
+        assert abs(summary["budget_bgn"].sum() - budget_total(measures)) < 0.01
+        counts = goal_status_counts(snap, indicators, "bg")
+        direct = joined.groupby(["goal", "status"]).size()
+        assert {(g, s): n for g, s, n in zip(counts["goal"], counts["status"], counts["indicators"])} == direct.to_dict()
+        assert len(plan_page.grid_rows(snap, state)) == len(measures)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("lang, goal_label, count_text", [
     ("bg", "II. Сигурност", "19 от 85 мерки"),
