@@ -13,7 +13,7 @@ from dash import Input, Output, clientside_callback, dcc, html
 from dashboards import _data
 from dashboards._charts import ChartData, about_for, register_chart
 from dashboards._components.chart import chart_block
-from dashboards._components.common import measure_cards, native_select
+from dashboards._components.common import measure_card, measure_cards, native_select
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import baseline_target_figure, goal_status_figure
@@ -87,7 +87,8 @@ def _all_grid_rows(snap, lang: str) -> dict[str, dict]:
             "number": m["number"].rstrip("."), "goal": m["goal"], "title": title,
             "href": href("/plan/measure/" + m["measure_id"], lang),
             "responsible": responsible.get(m["measure_id"], ""),
-            "budget": m["budget_bgn"],
+            # None, not NaN: one NaN anywhere makes the JSON encoder parse and write the whole response again
+            "budget": m["budget_bgn"] if m["budget_bgn"] == m["budget_bgn"] else None,
             "budget_label": number(m["budget_bgn"], lang) if m["budget_bgn"] == m["budget_bgn"] else "–",
             "deadline": deadline_label(m["deadline_date"], m["deadline_text"], lang),
         } for m, title in zip(measures.to_dict("records"), measure_title(measures, lang))}
@@ -97,18 +98,19 @@ def _all_grid_rows(snap, lang: str) -> dict[str, dict]:
 def dumbbell_rows(indicators: pd.DataFrame, lang: str, snap=None) -> pd.DataFrame:
     """Indicators whose baseline and target are both numbers and differ: they share one scale.
 
-    With `snap`, `indicators` must come from `plan_indicators(snap, ...)`: their labels and hover
-    texts are then taken from the version's cache instead of being formatted again."""
+    With `snap`, `indicators` must come from `plan_indicators(snap, ...)`: the rows are then taken
+    from the version's cache of every indicator's row instead of being formatted again."""
+    if snap is not None:
+        every = snap.cached(("plan_dumbbells", lang), lambda: dumbbell_rows(plan_indicators(snap, snap["measures"], lang), lang))
+        wanted = set(indicators.index.tolist())
+        keep = [i for i, k in enumerate(every.index.tolist()) if k in wanted]
+        return every if len(keep) == len(every) else every.iloc[keep]
     baseline, target = indicators["baseline_value"].to_numpy(), indicators["target_value"].to_numpy()
     ok = indicators[~np.isnan(baseline) & ~np.isnan(target) & (baseline != target)]
-    texts = _indicator_texts(snap, lang) if snap is not None else _texts(ok, lang)
+    texts = _texts(ok, lang)
     keys = ok.index.tolist()
     return ok.assign(**{name: pd.Series([texts[k][i] for k in keys], index=ok.index, dtype="str")
                         for i, name in enumerate(("label", "unit_label", "hover"))})
-
-
-def _indicator_texts(snap, lang: str) -> dict:
-    return snap.cached(("plan_indicator_texts", lang), lambda: _texts(plan_indicators(snap, snap["measures"], lang), lang))
 
 
 def _texts(indicators: pd.DataFrame, lang: str) -> dict:
@@ -241,12 +243,21 @@ GRID_AFTER_CHARTS = """function (grid) {
 clientside_callback(GRID_AFTER_CHARTS, Output("plan-grid-slot", "children"), Input("plan-grid-component", "data"))
 
 
-def _cards(rows: list[dict], lang: str) -> html.Ul:
+def _cards(snap, measures: pd.DataFrame, lang: str) -> html.Ul:
     """The measures as a list on phones (the grid is for wide screens)."""
-    bgn = t("unit.bgn", lang)
-    return measure_cards([{**r, "meta": " · ".join(x for x in (r["responsible"], r["deadline"],
-                                                              f"{r['budget_label']} {bgn}" if r["budget_label"] != "–" else "") if x)}
-                          for r in rows], t("plan.table_label", lang))
+    every = _all_cards(snap, lang)
+    return measure_cards([every[m] for m in measures["measure_id"].tolist()], t("plan.table_label", lang))
+
+
+def _all_cards(snap, lang: str) -> dict:
+    """Every measure's card, by measure id, made once per data version and language (the same
+    component is then part of every page that lists the measure; nothing changes it)."""
+    def compute():
+        bgn = t("unit.bgn", lang)
+        return {m: measure_card({**r, "meta": " · ".join(x for x in (r["responsible"], r["deadline"],
+                                                                     f"{r['budget_label']} {bgn}" if r["budget_label"] != "–" else "") if x)})
+                for m, r in _all_grid_rows(snap, lang).items()}
+    return snap.cached(("plan_cards", lang), compute)
 
 
 def filters(snap, state: dict) -> html.Section:
@@ -340,7 +351,7 @@ def layout(**query):
                     built["targets"].figure(), built["targets"].summary, built["targets"], source, definition=t("plan.chart_targets_definition", lang), query=query),
         html.H2(t("plan.measures_heading", lang)),
         _grid(rows, lang),
-        _cards(rows, lang),
+        _cards(snap, measures, lang),
     ]
     return page(lang, "/plan", query, t("plan.title", lang), body)
 

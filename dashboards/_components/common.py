@@ -36,13 +36,16 @@ def institution_links(codes: list[str], names: dict[str, str], lang: str) -> lis
     return out
 
 
-def measure_cards(rows: list[dict], label: str) -> html.Ul:
-    """Measures as a list for phones: `rows` have number, title, href and meta (one line of facts)."""
-    return html.Ul([
-        html.Li([html.A(f"{r['number']}. {r['title']}", href=r["href"]), html.Div(r["meta"], className="measure-card-meta")],
-                className="measure-card")
-        for r in rows
-    ], className="measure-cards d-md-none", **{"aria-label": label})
+def measure_card(row: dict) -> html.Li:
+    """One measure for phones: `row` has number, title, href and meta (one line of facts)."""
+    return html.Li([html.A(f"{row['number']}. {row['title']}", href=row["href"]),
+                    html.Div(row["meta"], className="measure-card-meta")], className="measure-card")
+
+
+def measure_cards(rows: list, label: str) -> html.Ul:
+    """Measures as a list for phones: `rows` are rows for `measure_card`, or cards it already made."""
+    return html.Ul([r if isinstance(r, html.Li) else measure_card(r) for r in rows],
+                   className="measure-cards d-md-none", **{"aria-label": label})
 
 
 def native_select(cid: str, options: list[dict], value, placeholder: str | None = None) -> dbc.Select:
