@@ -88,12 +88,14 @@ def chart_rows(snap, page_name: str, state: dict) -> tuple[pd.DataFrame, dict, s
 
 def table_of(rows: pd.DataFrame, used: str | None, lang: str) -> pd.DataFrame:
     """The rows as the table view and the downloads give them: typed values, a flag column."""
+    units = {u: t(f"unit.{u}", lang) for u in set(rows["unit"])}           # translated once per value
+    flags = {f: t(f"flag.{f}", lang) for f in set(rows["flag"]) if isinstance(f, str)}
     return pd.DataFrame({
         t("stats.col_period", lang): rows["period"],
         (t(f"stats.by_{used}", lang) if used else t("stats.col_series", lang)): rows["label"],
         t("stats.col_value", lang): rows["value"].astype(float),
-        t("stats.col_unit", lang): [t(f"unit.{u}", lang) for u in rows["unit"]],
-        t("stats.col_flag", lang): [t(f"flag.{f}", lang) if isinstance(f, str) else None for f in rows["flag"]],
+        t("stats.col_unit", lang): [units[u] for u in rows["unit"]],
+        t("stats.col_flag", lang): [flags[f] if isinstance(f, str) else None for f in rows["flag"]],
         t("stats.col_source", lang): rows["source_ref"],
     })
 

@@ -34,20 +34,20 @@ def _frame(n: int) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("lang, note", [
-    ("en", "The first 120 of 1,500 rows are shown; download the data for all of them."),
-    ("bg", "Показани са първите 120 от 1\u00a0500 реда; изтеглете данните за всички."),
+    ("en", "The first 60 of 1,500 rows are shown; download the data for all of them."),
+    ("bg", "Показани са първите 60 от 1\u00a0500 реда; изтеглете данните за всички."),
 ])
 def test_table_view_caps_rows_and_says_so(dash_app, lang, note):
     from dashboards._components import chart
 
-    assert chart.MAX_TABLE_ROWS == 120
+    assert chart.MAX_TABLE_ROWS == 60
     table = chart.data_table(_frame(1500), "caption", lang)
     rows = _body_rows(table)
     assert len(rows) == chart.MAX_TABLE_ROWS
     assert note in text_of(table)
     first = rows[1].children                       # cells as shown: locale numbers, empty for missing
     assert [c.children for c in first] == ["p1", "1,234.5" if lang == "en" else "1\u00a0234,5", ""]
-    assert first[1].className == "num" and rows[-1].children[0].children == "p119"
+    assert first[1].className == "num" and rows[-1].children[0].children == "p59"
 
 
 def test_table_view_short_table_is_whole_without_note(dash_app):
