@@ -26,6 +26,9 @@ PAGES = ["/", "/plan", "/plan/measure/2024-038", "/statistics/asylum", "/statist
          "/statistics/readmissions", "/statistics/trafficking", "/institutions", "/institutions/DAB", "/data", "/about"]
 TARGETS = {"desktop": {"performance": 0.9}, "mobile": {"performance": 0.8}}
 COMMON = {"accessibility": 1.0, "best-practices": 1.0, "seo": 0.9}
+# The metrics behind the performance score (the JSON reports kept with --keep hold the rest).
+METRICS = {"fcp": "first-contentful-paint", "lcp": "largest-contentful-paint", "tbt": "total-blocking-time",
+           "cls": "cumulative-layout-shift", "si": "speed-index"}
 FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
          "--disable-sync --no-first-run")
 
@@ -38,9 +41,9 @@ def lighthouse_bin() -> Path:
     return binary
 
 
-def audit(binary: Path, url: str, preset: str) -> dict:
+def audit(binary: Path, url: str, preset: str, keep: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.json"
+        out = (keep or Path(tmp)) / "report.json"
         cmd = [str(binary), url, "--quiet", f"--chrome-flags={FLAGS}", "--output=json", f"--output-path={out}",
                "--only-categories=performance,accessibility,best-practices,seo"]
         if preset == "desktop":
@@ -55,9 +58,16 @@ def audit(binary: Path, url: str, preset: str) -> dict:
             a = report["audits"][ref["id"]]
             if ref["weight"] and a.get("score") is not None and a["score"] < 1:
                 failing.append(f"{category}:{ref['id']}")
-    return {"scores": scores, "failing": failing,
-            "tbt": report["audits"]["total-blocking-time"]["numericValue"],
-            "lcp": report["audits"]["largest-contentful-paint"]["numericValue"]}
+    metrics = {name: report["audits"][audit_id]["numericValue"] for name, audit_id in METRICS.items()}
+    return {"scores": scores, "failing": failing, **metrics}
+
+
+def _folder(keep: Path | None, name: str, preset: str) -> Path | None:
+    if keep is None:
+        return None
+    folder = keep / (name.strip("/").replace("/", "_").replace(" ", "").replace("(", "-").replace(")", "") or "home") / preset
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def passes(scores: dict, preset: str) -> bool:
@@ -70,17 +80,20 @@ def main() -> int:
     parser.add_argument("--pages", nargs="*", default=PAGES)
     parser.add_argument("--langs", nargs="*", default=["bg", "en"])
     parser.add_argument("--presets", nargs="*", default=["desktop", "mobile"])
+    parser.add_argument("--keep", type=Path, help="folder for the JSON reports (one per page and profile)")
     args = parser.parse_args()
     binary = lighthouse_bin()
     rows = []
     with Server("app:server") as site, Server("minimal_app:server", config=False) as bare:
         for preset in args.presets:
-            rows.append(("bare Dash page", preset, audit(binary, bare.url + "/", preset)))
+            rows.append(("bare Dash page", preset, audit(binary, bare.url + "/", preset, _folder(args.keep, "bare", preset))))
             for page in args.pages:
                 for lang in args.langs:
                     url = site.url + page + ("?lang=en" if lang == "en" else "")
-                    rows.append((page + (" (en)" if lang == "en" else ""), preset, audit(binary, url, preset)))
-    print(f"{'page':36} {'profile':8} {'perf':>5} {'a11y':>5} {'b.p.':>5} {'seo':>5} {'TBT ms':>7} {'LCP ms':>7}  result")
+                    name = page + (" (en)" if lang == "en" else "")
+                    rows.append((name, preset, audit(binary, url, preset, _folder(args.keep, name, preset))))
+    print(f"{'page':36} {'profile':8} {'perf':>5} {'a11y':>5} {'b.p.':>5} {'seo':>5} {'FCP ms':>7} {'LCP ms':>7} "
+          f"{'TBT ms':>7} {'CLS':>6} {'SI ms':>7}  result")
     ok_all = True
     for page, preset, r in rows:
         s = r["scores"]
@@ -88,7 +101,7 @@ def main() -> int:
         if page != "bare Dash page":
             ok_all &= passes(s, preset)
         print(f"{page:36} {preset:8} {s['performance']:5.2f} {s['accessibility']:5.2f} {s['best-practices']:5.2f} "
-              f"{s['seo']:5.2f} {r['tbt']:7.0f} {r['lcp']:7.0f}  {verdict}")
+              f"{s['seo']:5.2f} {r['fcp']:7.0f} {r['lcp']:7.0f} {r['tbt']:7.0f} {r['cls']:6.3f} {r['si']:7.0f}  {verdict}")
     print(f"\n{'all pages meet' if ok_all else 'not every page meets'} the targets "
           f"(perf >= 0.9 desktop / 0.8 mobile, a11y 1.0, best practices 1.0, SEO >= 0.9)")
     return 0
