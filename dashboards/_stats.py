@@ -216,13 +216,19 @@ def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] |
                     break
     summed = None
     if used == "citizenship":
-        ranking = rows["value"].astype("float64").groupby(rows["citizenship"], observed=True, sort=True).sum()
+        # sums per country on codes (in text order, as groupby(sort=True) gives them), then ranked
+        codes, names = _codes(rows["citizenship"])
+        value = np.nan_to_num(rows["value"].to_numpy(np.float64))     # a sum skips empty cells
+        present = np.bincount(codes, minlength=len(names)) > 0
+        ranking = pd.Series(np.bincount(codes, weights=value, minlength=len(names))[present],
+                            index=pd.Index(np.asarray(names, dtype=object)[present], dtype="str"))
         if len(ranking) > top:
-            ranking.index = ranking.index.astype("str")
             ranking = ranking.sort_values(ascending=False)
-            keep = set(ranking.index[:top])
-            kept = rows["citizenship"].isin(keep).to_numpy()
-            other = rows[~kept]
+            keep = np.zeros(len(names), dtype=bool)
+            keep[np.searchsorted(np.asarray(names, dtype=object), ranking.index[:top].to_numpy(dtype=object))] = True
+            kept = keep[codes]
+            # only the columns the sum needs: the rest of "other" (often most rows) is never copied
+            other = rows.loc[~kept, ["period", "year", "value", "unit", "source_id", "freq"]]
             summed = _other_sum(other).assign(key=OTHER, flag=None, freq=other["freq"].iloc[0] if len(other) else "A",
                                    source_ref=t("stats.other_ref", lang, n=len(ranking) - top))
             rows = rows[kept]
