@@ -14,7 +14,7 @@ from dashboards._components.query import parse
 from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import baseline_target_figure
 from dashboards._i18n import day, money, number, t
-from dashboards._queries import label_column, measure_title, plan_indicators
+from dashboards._queries import goal_labels, label_column, measure_title, plan_indicators
 from dashboards.plan import dumbbell_rows, dumbbell_summary, indicator_table
 
 dash.register_page(__name__, path_template="/plan/measure/<measure_id>", title="Мярка")
@@ -27,7 +27,8 @@ def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
     for r in indicators.to_dict("records"):
         def cell(text, value):
             shown = number(value, lang) if value is not None and value == value else "–"
-            return html.Td([html.Div(shown, className="num"), html.Div(text or "", className="as-written")])
+            # the text as written, or nothing (an empty cell is NaN here: never show "nan")
+            return html.Td([html.Div(shown, className="num"), html.Div(text if isinstance(text, str) else "", className="as-written")])
         status = t(f"status.{r['status']}", lang) + (f" ({t('status.manual', lang)})" if r["status_source"] == "manual" else "")
         rows.append(html.Tr([
             html.Th([r["label_name"], html.Div(t(f"unit.{r['unit']}", lang) + (
@@ -40,29 +41,58 @@ def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
                                className="table indicator-table"), className="table-responsive")
 
 
+def lookups(snap, lang: str) -> dict:
+    """What a measure's page looks up, as dicts made once per data version and language (pandas
+    set_index and filters on every render cost more than the rest of the page)."""
+    return snap.cached(("measure_lookups", lang), lambda: _lookups(snap, lang))
+
+
+def _lookups(snap, lang: str) -> dict:
+    inst = snap["institutions"]
+    links: dict[str, dict[str, list]] = {}
+    table = snap["measure_institutions"]
+    for mid, code, role in zip(table["measure_id"].tolist(), table["institution_code"].tolist(), table["role"].tolist()):
+        links.setdefault(mid, {}).setdefault(role, []).append(code)
+    related: dict[str, list] = {}
+    series = snap.get("series")
+    if series is not None:
+        for r in series.to_dict("records"):
+            for mid in dict.fromkeys(list(r["measure_ids"])):
+                related.setdefault(mid, []).append(r)
+    funding = snap["funding_sources"]
+    plans = snap["plans"]
+    sources = snap["sources"]
+    return {
+        "position": {m: i for i, m in enumerate(snap["measures"]["measure_id"].tolist())},
+        "names": {c: f"{a} — {n}" if a != n else n for c, a, n in
+                  zip(inst["code"].tolist(), inst[label_column(lang, "abbr")].tolist(), inst[label_column(lang)].tolist())},
+        "links": links, "related": related if series is not None else None,
+        "funding": dict(zip(funding["code"].tolist(), funding[label_column(lang)].tolist())),
+        "plan_source": dict(zip(plans["plan_year"].tolist(), plans["source_id"].tolist())),
+        "source_file": dict(zip(sources["source_id"].tolist(), sources["file"].tolist())),
+    }
+
+
 def layout(measure_id: str | None = None, **query):
     state = parse(query, [])
     lang = state["lang"]
     snap = _data.snapshot()
-    measures = snap["measures"]
-    found = measures[measures["measure_id"] == str(measure_id)[:40]]
+    found_at = lookups(snap, lang)["position"].get(str(measure_id)[:40])
     path = f"/plan/measure/{measure_id}"
-    if found.empty:
+    if found_at is None:
         return not_found(lang, path, query)
+    known = lookups(snap, lang)
+    found = snap["measures"].iloc[[found_at]]
     m = found.iloc[0].to_dict()
     title = measure_title(found, lang).iloc[0]
-    goals = snap["goals"].drop_duplicates("goal").set_index("goal")[label_column(lang)]
-    inst = snap["institutions"].set_index("code")
-    names = {c: f"{a} — {n}" if a != n else n for c, a, n in
-             zip(inst.index, inst[label_column(lang, "abbr")], inst[label_column(lang)])}
-    links = snap["measure_institutions"]
-    links = links[links["measure_id"] == m["measure_id"]]
-    funding = snap["funding_sources"].set_index("code")[label_column(lang)]
+    goals = goal_labels(snap, lang)
+    names = known["names"]
+    roles = known["links"].get(m["measure_id"], {})
+    funding = known["funding"]
     indicators = plan_indicators(snap, found, lang)
-    plan = snap["plans"].set_index("plan_year").loc[m["plan_year"]]
-    source = snap["sources"].set_index("source_id").loc[plan["source_id"]]
-    series = snap.get("series")
-    related = series[series["measure_ids"].map(lambda ids: m["measure_id"] in list(ids))] if series is not None else None
+    plan = {"source_id": known["plan_source"][m["plan_year"]]}
+    source = {"file": known["source_file"][plan["source_id"]]}
+    related = None if known["related"] is None else known["related"].get(m["measure_id"], [])
 
     translated = lang == "en" and isinstance(m.get("title_en"), str) and m["title_en"]
     header = [
@@ -92,8 +122,8 @@ def layout(measure_id: str | None = None, **query):
             (t("plan.goal", lang), f"{m['goal']}. {goals.get(m['goal'], '')}"),
             (t("measure.objective", lang), html.Span(m["objective"], lang="bg")),
             (t("measure.expected_results", lang), html.Span(m["expected_results"], lang="bg")),
-            (t("measure.responsible", lang), institution_links(list(links[links["role"] == "responsible"]["institution_code"]), names, lang)),
-            (t("measure.partners", lang), institution_links(list(links[links["role"] == "partner"]["institution_code"]), names, lang)),
+            (t("measure.responsible", lang), institution_links(roles.get("responsible", []), names, lang)),
+            (t("measure.partners", lang), institution_links(roles.get("partner", []), names, lang)),
             (t("measure.budget", lang), budget + shared),
             (t("plan.funding", lang), ", ".join(funding.get(c, c) for c in m["funding"])),
             (t("measure.budget_text", lang), html.Span(m["budget_text"], lang="bg", className="as-written")),
@@ -105,7 +135,7 @@ def layout(measure_id: str | None = None, **query):
         html.H2(t("measure.indicators", lang)),
         _indicator_rows(indicators, lang),
     ]
-    rows = dumbbell_rows(indicators, lang)
+    rows = dumbbell_rows(indicators, lang, snap)
     if len(rows):
         data = ChartData(indicator_table(rows, lang),
                          about_for(snap, lang, f"{t('measure.number', lang, number=m['number'].rstrip('.'))}: "
@@ -121,7 +151,7 @@ def layout(measure_id: str | None = None, **query):
     body.append(html.H2(t("measure.related", lang)))
     if related is not None and len(related):
         body.append(html.Ul([html.Li(dcc.Link(r[label_column(lang)], href=href(f"/statistics/{theme_path(r['theme'])}", lang, series=r["series"])))
-                             for r in related.to_dict("records")]))
+                             for r in related]))
     else:
         body.append(html.P(t("measure.no_related", lang)))
     return page(lang, path, query, t("measure.number", lang, number=m["number"].rstrip(".")) + " · " + title[:60], body)
