@@ -21,39 +21,69 @@ def measures_table(measures: pd.DataFrame, lang: str, caption: str) -> html.Div:
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className=c) for k, c in
                                (("plan.col_number", None), ("plan.col_title", None), ("plan.col_goal", None),
                                 ("plan.col_budget", "num"), ("plan.col_deadline", None))]))
+    records = [(m, title, href(f"/plan/measure/{m['measure_id']}", lang))
+               for m, title in zip(measures.to_dict("records"), measure_title(measures, lang).tolist())]
     rows = [html.Tr([
         html.Td(m["number"].rstrip(".")),
-        html.Td(dcc.Link(title, href=href(f"/plan/measure/{m['measure_id']}", lang))),
+        html.Td(dcc.Link(title, href=link)),
         html.Td(m["goal"]),
         html.Td(number(m["budget_bgn"], lang) if m["budget_bgn"] == m["budget_bgn"] else "–", className="num"),
         html.Td(m["deadline_text"]),
-    ]) for m, title in zip(measures.to_dict("records"), measure_title(measures, lang))]
-    cards = [{"number": m["number"].rstrip("."), "title": title, "href": href(f"/plan/measure/{m['measure_id']}", lang),
+    ]) for m, title, link in records]
+    cards = [{"number": m["number"].rstrip("."), "title": title, "href": link,
               "meta": " · ".join(x for x in (f"{t('plan.col_goal', lang)} {m['goal']}", m["deadline_text"]) if x)}
-             for m, title in zip(measures.to_dict("records"), measure_title(measures, lang))]
+             for m, title, link in records]
     return html.Div([html.Div(html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table table-sm"),
                               className="table-responsive d-none d-md-block"),
                      measure_cards(cards, caption)])
 
 
+def lookups(snap, lang: str) -> dict:
+    """What an institution's page looks up, as dicts made once per data version and language."""
+    return snap.cached(("institution_lookups", lang), lambda: _lookups(snap, lang))
+
+
+def _lookups(snap, lang: str) -> dict:
+    inst = snap["institutions"]
+    records = {r["code"]: r for r in inst.to_dict("records")}
+    children: dict[str, list] = {}
+    for code, parent in zip(inst["code"].tolist(), inst["parent_code"].tolist()):
+        if isinstance(parent, str):
+            children.setdefault(parent, []).append(code)
+    roles: dict[str, dict[str, set]] = {}
+    links = snap["measure_institutions"]
+    for mid, code, role in zip(links["measure_id"].tolist(), links["institution_code"].tolist(), links["role"].tolist()):
+        roles.setdefault(code, {}).setdefault(role, set()).add(mid)
+    series = snap.get("series")
+    related: dict[str, list] = {}
+    if series is not None:
+        for r in series.to_dict("records"):
+            related.setdefault(r["institution_code"], []).append(r)
+    return {"records": records, "children": children, "roles": roles, "related": related if series is not None else None,
+            "abbr": dict(zip(inst["code"].tolist(), inst[label_column(lang, "abbr")].tolist()))}
+
+
+def _rows_of(frame: pd.DataFrame, column: str, wanted: set) -> pd.DataFrame:
+    """Rows of `frame` whose `column` is in `wanted`, in the frame's order."""
+    return frame.iloc[[i for i, v in enumerate(frame[column].tolist()) if v in wanted]]
+
+
 def layout(code: str | None = None, **query):
     lang = parse(query, [])["lang"]
     snap = _data.snapshot()
-    inst = snap["institutions"].set_index("code")
+    known = lookups(snap, lang)
     path = f"/institutions/{code}"
-    if code not in inst.index:
+    if code not in known["records"]:
         return not_found(lang, path, query)
-    row = inst.loc[code]
-    names = {c: n for c, n in zip(inst.index, inst[label_column(lang, "abbr")])}
-    links = snap["measure_institutions"]
-    mine = links[links["institution_code"] == code]
+    row = known["records"][code]
+    names = known["abbr"]
+    mine = known["roles"].get(code, {})
     measures = snap["measures"]
-    responsible = measures[measures["measure_id"].isin(mine[mine["role"] == "responsible"]["measure_id"])]
-    partner = measures[measures["measure_id"].isin(mine[mine["role"] == "partner"]["measure_id"])]
-    indicators = snap["indicators"][snap["indicators"]["measure_id"].isin(responsible["measure_id"])]
-    children = list(inst[inst["parent_code"] == code].index)
-    series = snap.get("series")
-    related = series[series["institution_code"] == code] if series is not None else None
+    responsible = _rows_of(measures, "measure_id", mine.get("responsible", set()))
+    partner = _rows_of(measures, "measure_id", mine.get("partner", set()))
+    indicators = _rows_of(snap["indicators"], "measure_id", set(responsible["measure_id"].tolist()))
+    children = known["children"].get(code, [])
+    related = None if known["related"] is None else known["related"].get(code, [])
     name = row[label_column(lang)]
     body = [
         html.Nav(html.Ol([html.Li(dcc.Link(t("institutions.title", lang), href=href("/institutions", lang)),
@@ -85,7 +115,7 @@ def layout(code: str | None = None, **query):
         from dashboards.measure import theme_path
 
         body.append(html.Ul([html.Li(dcc.Link(r[label_column(lang)], href=href(f"/statistics/{theme_path(r['theme'])}", lang, series=r["series"])))
-                             for r in related.to_dict("records")]))
+                             for r in related]))
     else:
         body.append(html.P(t("institution.no_related", lang)))
     return page(lang, path, query, name, body)

@@ -1,5 +1,6 @@
-"""/plan/measure/<id> looks its institutions, funding, source and related statistics up in dicts made
-once per data version: they must say what filtering the published tables says, for every measure."""
+"""/plan/measure/<id> and /institutions/<code> look institutions, measures, funding, sources and related
+statistics up in dicts made once per data version: they must say what filtering the published tables
+says, for every measure and every institution."""
 from __future__ import annotations
 
 import math
@@ -50,3 +51,21 @@ def test_measure_page_has_no_nan_cells(measure_page, measure_id):
         page = measure_page.layout(measure_id=measure_id, lang=lang)
         bad = [(kind, key) for kind, key, value in _props(page) if isinstance(value, float) and math.isnan(value)]
         assert bad == []
+
+
+def test_institution_lookups_match_the_published_tables(dash_app, snap):
+    from dashboards import institution
+
+    inst = snap["institutions"]
+    links = snap["measure_institutions"]
+    series = snap["series"]
+    known = institution.lookups(snap, "en")
+    for code in inst["code"]:
+        assert known["children"].get(code, []) == list(inst[inst["parent_code"] == code]["code"])
+        mine = links[links["institution_code"] == code]
+        for role in ("responsible", "partner"):
+            assert known["roles"].get(code, {}).get(role, set()) == set(mine[mine["role"] == role]["measure_id"])
+        assert [r["series"] for r in known["related"].get(code, [])] == list(series[series["institution_code"] == code]["series"])
+    page = str(institution.layout(code="DAB", lang="en"))
+    responsible = set(links[(links["institution_code"] == "DAB") & (links["role"] == "responsible")]["measure_id"])
+    assert all(f"/plan/measure/{m}?lang=en" in page for m in responsible)
