@@ -214,8 +214,12 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
     grid = dag.AgGrid(
         id="plan-grid", rowData=rows, columnDefs=columns,
         defaultColDef={"resizable": True, "sortable": True},
+        # AG Grid 35 puts `content-visibility: auto` on the grid: below the fold, the browser skips
+        # its layout, so the flex column widths are never computed and every cell and header stays
+        # hidden (ag-delay-render) until the grid is scrolled to; screen readers and audits then find
+        # a header row without column headers (ag-grid/ag-grid#13982). The grid is small (25 rows a page).
         dashGridOptions={"pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100],
-                         "rowHeight": 78},
+                         "rowHeight": 78, "suppressContentVisibilityAuto": True},
         style={"width": "100%", "height": "720px"}, className="plan-grid md-grid",
     )
     # The grid is drawn by GRID_AFTER_CHARTS once the charts above it are drawn (see there): the page

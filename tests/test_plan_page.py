@@ -157,3 +157,22 @@ def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, la
     dash_duo.wait_for_text_to_equal("#plan-count", "85 от 85 мерки" if lang == "bg" else "85 of 85 measures", timeout=10)
     assert "goal=" not in dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.browser
+def test_plan_page_browser_grid_shown_below_the_fold(dash_duo, dash_app, server_port):
+    """The measures grid sits below the charts. Its headers and cells must be visible (and so in
+    the accessibility tree) without scrolling to it: AG Grid's content-visibility skipped their
+    layout off-screen and left them hidden, failing the aria-required-children audit."""
+    from dash.testing.wait import until
+
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan")
+    dash_duo.wait_for_element("#plan-status-graph .main-svg", timeout=10)
+    dash_duo.wait_for_element("#plan-grid .ag-header-cell", timeout=10)
+    assert dash_duo.driver.execute_script("return window.scrollY") == 0
+    hidden = ("return Array.from(document.querySelectorAll('#plan-grid .ag-header-cell, #plan-grid .ag-cell'))"
+              ".filter(el => getComputedStyle(el).visibility !== 'visible').length")
+    until(lambda: dash_duo.driver.execute_script(hidden) == 0, timeout=5)
+    assert len(dash_duo.find_elements("#plan-grid [role='columnheader']")) == 6
+    assert dash_duo.get_logs() == []
