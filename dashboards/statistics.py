@@ -117,7 +117,7 @@ def build(snap, theme: str, query: dict, lang: str):
     filters = [(t("stats.series", lang), s[label_column(lang)]),
                (t("stats.breakdown", lang), t(f"stats.by_{used}", lang) if used else t("stats.by_total", lang)),
                (t("stats.years", lang), f"{start}–{end}")]
-    about = about_for(snap, lang, title, rows["source_id"] if len(rows) else [], f"/statistics/{theme}", query,
+    about = about_for(snap, lang, title, _source_ids(rows), f"/statistics/{theme}", query,
                       definition=s[f"definition_{'en' if lang == 'en' else 'bg'}"], filters=filters)
     unit = t(f"unit.{s['unit']}", lang)
     figure = lambda: statistics_figure(rows, {"colour": THEME_COLOURS.get(s["theme"], "#0072b2"), "unit_label": unit,  # noqa: E731
@@ -156,10 +156,15 @@ def _filters(snap, page_name: str, state: dict, choice: dict) -> html.Section:
     ], className="g-3"), className="filters", role="search", **{"aria-label": t("plan.filters", lang)})
 
 
+def _source_ids(rows: pd.DataFrame) -> list:
+    """The rows' sources in order of first appearance (hashed in C: a monthly chart has thousands of rows)."""
+    return list(rows["source_id"].dropna().unique()) if len(rows) else []
+
+
 def _sources(snap, rows: pd.DataFrame, lang: str) -> list:
     sources = _source_info(snap)
     out: list = []
-    for i, sid in enumerate(dict.fromkeys(rows["source_id"].dropna())):
+    for i, sid in enumerate(_source_ids(rows)):
         if sid not in sources:
             continue
         s = sources[sid]
