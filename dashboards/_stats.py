@@ -165,30 +165,39 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques)
 
 
-def _other_sum(other: pd.DataFrame) -> pd.DataFrame:
-    """The rows beyond the top countries summed per (period, year), with the first unit and source
-    id — as `groupby(["period", "year"]).agg(...)` on the published rows gives them, from the codes."""
-    period, periods = _codes(other["period"])
-    year = other["year"].to_numpy().astype(np.int64)
-    if not len(other):
-        return pd.DataFrame({"period": pd.Series([], dtype="str"), "year": pd.Series([], dtype="int64"),
-                             "value": pd.Series([], dtype="float64"), "unit": pd.Series([], dtype="str"),
-                             "source_id": pd.Series([], dtype="str")})
+def _other_sum(rows: pd.DataFrame, mask: np.ndarray, constants: dict) -> pd.DataFrame:
+    """Rows `mask` of `rows` (the countries beyond the top ones) summed per (period, year), with the
+    first unit and source id — as `groupby(["period", "year"]).agg(...)` on the published rows gives
+    them — worked out on the codes, plus `constants` (column -> one value for every row, as
+    `assign` adds them)."""
+    period, periods = _codes(rows["period"])
+    period = period[mask]
+    year = rows["year"].to_numpy()[mask].astype(np.int64)
+    if not len(year):
+        out = pd.DataFrame({"period": pd.Series([], dtype="str"), "year": pd.Series([], dtype="int64"),
+                            "value": pd.Series([], dtype="float64"), "unit": pd.Series([], dtype="str"),
+                            "source_id": pd.Series([], dtype="str")})
+        return out.assign(**constants)
     low, span = int(year.min()), int(year.max() - year.min()) + 1
     keys, group = np.unique(period.astype(np.int64) * span + (year - low), return_inverse=True)
     group = group.ravel()
-    value = np.nan_to_num(other["value"].to_numpy().astype(np.float64))     # a sum skips empty cells
+    value = np.nan_to_num(rows["value"].to_numpy()[mask].astype(np.float64))     # a sum skips empty cells
 
     def first(name):        # per group, the text of its first row with one (None if none has)
-        codes, names = _codes(other[name])
+        codes, names = _codes(rows[name])
+        codes = codes[mask]
         at = np.flatnonzero(codes >= 0)
         groups, where = np.unique(group[at], return_index=True)
         out = np.full(len(keys), None, dtype=object)
         out[groups] = np.asarray(names, dtype=object)[codes[at[where]]]
         return pd.Series(out, dtype="str")
+
+    def constant(value):    # the dtype `assign` gives a scalar: text as "str", None as object
+        return pd.Series([value] * len(keys), dtype="str" if isinstance(value, str) else object)
     return pd.DataFrame({"period": pd.Series(np.asarray(periods, dtype=object)[keys // span], dtype="str"),
                          "year": keys % span + low, "value": np.bincount(group, weights=value, minlength=len(keys)),
-                         "unit": first("unit"), "source_id": first("source_id")})
+                         "unit": first("unit"), "source_id": first("source_id"),
+                         **{name: constant(v) for name, v in constants.items()}})
 
 
 def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] | None, lang: str,
@@ -228,10 +237,11 @@ def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] |
             keep = np.zeros(len(names), dtype=bool)
             keep[np.searchsorted(np.asarray(names, dtype=object), ranking.index[:top].to_numpy(dtype=object))] = True
             kept = keep[codes]
-            # only the columns the sum needs: the rest of "other" (often most rows) is never copied
-            other = rows.loc[~kept, ["period", "year", "value", "unit", "source_id", "freq"]]
-            summed = _other_sum(other).assign(key=OTHER, flag=None, freq=other["freq"].iloc[0] if len(other) else "A",
-                                   source_ref=t("stats.other_ref", lang, n=len(ranking) - top))
+            other = ~kept                       # summed from the codes: those rows are never copied
+            first = np.flatnonzero(other)[:1]
+            summed = _other_sum(rows, other, {
+                "key": OTHER, "flag": None, "freq": rows["freq"].iloc[first[0]] if len(first) else "A",
+                "source_ref": t("stats.other_ref", lang, n=len(ranking) - top)})
             rows = rows[kept]
     # only the columns returned (each restored column costs a conversion, whatever the row count)
     rows = snap.rows("observations", rows, columns=[c for c in CHART_COLUMNS if c not in ("key", "label")] + ([used] if used else []))
