@@ -226,7 +226,8 @@ def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] |
                     break
     summed = None
     if used == "citizenship":
-        # sums per country on codes (in text order, as groupby(sort=True) gives them), then ranked
+        # sums per country on codes (in text order, as groupby(sort=True) gives them), then ranked;
+        # added in row order, not pairwise: the same sums for counts, at most a last-bit difference otherwise
         codes, names = _codes(rows["citizenship"])
         value = np.nan_to_num(rows["value"].to_numpy(np.float64))     # a sum skips empty cells
         present = np.bincount(codes, minlength=len(names)) > 0
