@@ -6,6 +6,7 @@ Run it with `scripts/serve` (gunicorn, see gunicorn.conf.py) or, for development
 from __future__ import annotations
 
 import os
+import re
 
 import dash
 from dash import ClientsideFunction, Input, Output, State, clientside_callback, html
@@ -17,6 +18,16 @@ from dashboards._i18n import lang_of, t
 from dashboards._router import guard_layouts, prerendered_entry, serve_layout
 from dashboards._server import install as install_server_behaviour
 
+# AG Grid's bundle (1.3 MB, 0.3 MB compressed) is only needed where a grid is shown (the plan's
+# measures table, on wide screens only): it is not loaded with every page but by assets/app.js
+# when a grid is drawn where it can be seen; the page names its address for that.
+GRID_SCRIPT = re.compile(r'<script src="([^"]*/dash_ag_grid/dash_ag_grid\.[^"]*\.js)"></script>')
+# Dash loads @babel/polyfill 7 (core-js 2, 100 kB) first on every page, for browsers without ES2015+.
+# Every browser that runs React 18 has all of it natively; of the rest, the only thing Dash's
+# bundles use is the `regeneratorRuntime` global, which dash-bootstrap-components' bundle defines
+# (it is loaded before Dash's renderer). Its evaluation was a long task of its own on phones.
+POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*\.js"></script>\n?')
+
 INDEX = """<!DOCTYPE html>
 <html lang="bg">
 <head>
@@ -25,6 +36,10 @@ INDEX = """<!DOCTYPE html>
 {%favicon%}
 <link rel="preload" href="/assets/fonts/sofia-sans-cyrillic-400-normal.woff2" as="font" type="font/woff2" crossorigin>
 <link rel="preload" href="/assets/fonts/sofia-sans-latin-400-normal.woff2" as="font" type="font/woff2" crossorigin>
+<link rel="preload" href="/assets/fonts/sofia-sans-cyrillic-700-normal.woff2" as="font" type="font/woff2" crossorigin>
+<link rel="preload" href="/assets/fonts/sofia-sans-latin-700-normal.woff2" as="font" type="font/woff2" crossorigin>
+<link rel="preload" href="/assets/fonts/sofia-sans-cyrillic-600-normal.woff2" as="font" type="font/woff2" crossorigin>
+<link rel="preload" href="/assets/fonts/sofia-sans-latin-600-normal.woff2" as="font" type="font/woff2" crossorigin>
 {%css%}
 </head>
 <body>
@@ -43,6 +58,10 @@ class Dashboard(dash.Dash):
 
     def interpolate_index(self, **kwargs):
         kwargs["app_entry"] = prerendered_entry(kwargs["app_entry"])
+        grid = GRID_SCRIPT.search(kwargs["scripts"])
+        if grid:
+            kwargs["scripts"] = kwargs["scripts"].replace(grid.group(0), "", 1) + \
+                f'\n<script id="migdash-grid-bundle" type="application/json">"{grid.group(1)}"</script>'
         html_text = super().interpolate_index(**kwargs)
         lang = lang_of(request.args.get("lang"))
         html_text = html_text.replace('<html lang="bg">', f'<html lang="{lang}">', 1)
@@ -51,6 +70,20 @@ class Dashboard(dash.Dash):
         if '<meta name="description" content="">' in html_text:
             return html_text.replace('<meta name="description" content="">', tag, 1)
         return html_text.replace("<head>", f"<head>\n{tag}", 1)
+
+    def _generate_scripts_html(self) -> str:
+        # The page is already in the document as HTML (see _router.prerendered_entry), so nothing
+        # needs to wait for the ~300 kB (compressed) of Dash's scripts, nor should they take the
+        # network from the stylesheets and fonts of the first paint on a slow connection. They are
+        # written inert, in a <template>, and the renderer script below loads them, in order, once
+        # the page has been painted. Dash's inline scripts (clientside callbacks) stay as they are.
+        scripts = super()._generate_scripts_html()
+        scripts = POLYFILL_SCRIPT.sub("", scripts, count=1)
+        tags = re.findall(r'<script src="[^"]+"></script>\n?', scripts)
+        inline = scripts
+        for tag in tags:
+            inline = inline.replace(tag, "", 1)
+        return f'<template id="migdash-scripts">{"".join(tags)}</template>\n{inline}'
 
 
 app = Dashboard(
@@ -65,6 +98,21 @@ app = Dashboard(
     index_string=INDEX,
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
+# The renderer script (inline, its hash in the CSP like Dash's own): after the first frame, load
+# the scripts held in #migdash-scripts in their order (async=false keeps it), then start Dash.
+app.renderer = """(function () {
+  function load() {
+    var tags = document.getElementById("migdash-scripts").content.querySelectorAll("script");
+    tags.forEach(function (tag, i) {
+      var script = document.createElement("script");
+      script.src = tag.getAttribute("src");
+      script.async = false;
+      if (i === tags.length - 1) script.onload = function () { window.renderer = new DashRenderer(); };
+      document.body.appendChild(script);
+    });
+  }
+  requestAnimationFrame(function () { setTimeout(load); });
+})();"""
 server = app.server
 install_server_behaviour(server, app)
 server.register_blueprint(api_blueprint)

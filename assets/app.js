@@ -62,6 +62,56 @@ if (document.fonts && document.fonts.ready) {
   });
 }
 
+/* AG Grid is 1.3 MB of script that only the plan's measures table uses, and only on wide screens
+   (phones get a list). The page carries the bundle's address instead of the bundle; this stand-in
+   for dash_ag_grid.AgGrid loads it once the grid's place is visible, then draws the real grid with
+   the same props. Until then it keeps the grid's box, so nothing moves. */
+(function () {
+  const source = document.getElementById("migdash-grid-bundle");
+  if (window.dash_ag_grid || !source) return;
+  const src = JSON.parse(source.textContent);
+  let loading = null;
+  function load() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { loading = null; reject(new Error("could not load " + src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+  function LazyAgGrid(props) {
+    const box = React.useRef(null);
+    const [ready, setReady] = React.useState(false);
+    React.useEffect(function () {
+      if (ready) return undefined;
+      const el = box.current;
+      let done = false;
+      let observer = null;
+      function start() {
+        if (done || !(el.offsetWidth || el.offsetHeight)) return;  // hidden (e.g. on a phone): wait
+        done = true;
+        if (observer) observer.disconnect();
+        load().then(function () { setReady(true); });
+      }
+      if (window.ResizeObserver) {
+        observer = new ResizeObserver(start);
+        observer.observe(el);
+      }
+      start();
+      return function () { done = true; if (observer) observer.disconnect(); };
+    }, [ready]);
+    const Grid = window.dash_ag_grid && window.dash_ag_grid.AgGrid;
+    if (ready && Grid && Grid !== LazyAgGrid) return React.createElement(Grid, props);
+    return React.createElement("div", {ref: box, className: props.className, style: props.style,
+                                       "data-grid-placeholder": "", "aria-hidden": "true"});
+  }
+  window.dash_ag_grid = {AgGrid: LazyAgGrid};
+})();
+
 /* AG Grid cell renderers (dash-ag-grid looks them up here). A plain link renders at once, so
    rows with wrapped text get their height right on the first draw. */
 window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {};

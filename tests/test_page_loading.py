@@ -1,0 +1,74 @@
+"""How a page loads: the prerendered HTML paints without waiting for Dash's scripts (they are
+fetched once it is on screen), no polyfill bundle, and AG Grid's large bundle is fetched only
+where a grid is shown."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
+def scripts_of(document: str) -> list[str]:
+    return re.findall(r"<script\b[^>]*>", document)
+
+
+def test_page_loading_scripts_wait_for_the_first_paint(client, dash_app):
+    response = client.get("/about")
+    document = response.data.decode()
+    body = document.split("<body>")[1]
+    assert not re.search(r"<script[^>]* src=", document.split('<template id="migdash-scripts">')[0])
+    template = re.search(r'<template id="migdash-scripts">(.*?)</template>', body, re.S).group(1)
+    sources = re.findall(r'<script src="([^"]+)"></script>', template)
+    # React first, Dash's renderer after the component libraries it draws with, no polyfill
+    assert "react@" in sources[0] and "dash_renderer" in " ".join(sources)
+    assert not any("polyfill" in src for src in sources)
+    assert all(client.get(src).status_code == 200 for src in sources)
+    # outside the template, only inline scripts (hashed in the CSP) and data
+    outside = re.sub(r'<template id="migdash-scripts">.*?</template>', "", document, flags=re.S)
+    assert not any(" src=" in tag for tag in scripts_of(outside))
+    renderer = re.search(r'<script id="_dash-renderer" type="application/javascript">(.*?)</script>', body, re.S).group(1)
+    assert "requestAnimationFrame" in renderer and "new DashRenderer()" in renderer
+    assert dash_app.csp_hashes()[-1] in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/about", "/plan"])
+def test_page_loading_grid_bundle_not_with_the_page(client, path):
+    document = client.get(path).data.decode()
+    assert "dash_ag_grid/dash_ag_grid" not in document.split('<template id="migdash-scripts">')[1].split("</template>")[0]
+    # its address is there for assets/app.js, which loads it when a grid is shown
+    address = re.search(r'<script id="migdash-grid-bundle" type="application/json">"([^"]+)"</script>', document).group(1)
+    assert client.get(address).status_code == 200
+
+
+@pytest.mark.browser
+def test_page_loading_browser_grid_loaded_when_shown(dash_duo, dash_app, server_port):
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
+    driver = dash_duo.driver
+
+    def grid_requests() -> int:
+        return driver.execute_script(
+            "return performance.getEntriesByType('resource').filter(e => e.name.includes('/dash_ag_grid/')).length")
+
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/about")
+    dash_duo.wait_for_element("#glossary", timeout=15)
+    assert grid_requests() == 0
+    # moving to the plan inside the page loads the grid then
+    dash_duo.find_element("a.nav-link[href='/plan']").click()
+    dash_duo.wait_for_element("#plan-grid .ag-row", timeout=20)
+    assert grid_requests() >= 1
+
+    # on a phone-sized window the grid is hidden (a list is shown), so its script is not fetched…
+    driver.set_window_size(400, 900)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan")
+    dash_duo.wait_for_element("#plan-count", timeout=15)
+    dash_duo.wait_for_element("#plan-goal:not([disabled])", timeout=15)  # the live page, not the HTML
+    assert grid_requests() == 0 and not dash_duo.find_elements("#plan-grid .ag-row")
+    # …until the window is wide enough to show it
+    driver.set_window_size(1280, 900)
+    dash_duo.wait_for_element("#plan-grid .ag-row", timeout=20)
+    assert dash_duo.get_logs() == []
