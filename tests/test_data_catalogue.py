@@ -1,0 +1,34 @@
+"""/data, the catalogue: each table's coverage is stated from the published rows, in the page
+language, and belongs to the data version it was worked out from."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import text_of
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Years {first}–{last}, {series} statistical series."),
+                                         ("bg", "Години {first}–{last}, {series} статистически реда.")])
+def test_data_catalogue_states_coverage_from_the_rows(dash_app, snap, lang, words):
+    from dashboards import data
+
+    obs = snap["observations"]
+    want = words.format(first=int(obs["year"].min()), last=int(obs["year"].max()), series=obs["series"].nunique())
+    assert want in text_of(data.layout(lang=lang))
+    years = sorted(set(snap["plans"]["plan_year"]))
+    assert ", ".join(str(y) for y in years) in data.coverage(snap, "plans", lang)
+
+
+def test_data_catalogue_coverage_is_per_data_version(dash_app, snap):
+    """Worked out once per version: a newer version with other rows states its own coverage."""
+    from dashboards import data
+    from dashboards._data import Snapshot
+
+    first = data.coverage(snap, "observations", "en")
+    obs = snap.rows("observations")
+    newer = obs[obs["year"] >= 2020].assign(year=lambda f: f["year"] + 1)
+    other = Snapshot("newer", snap.manifest, {**snap.tables, "observations": newer.reset_index(drop=True)}, snap.folder)
+    assert data.coverage(other, "observations", "en") == (
+        f"Years {int(newer['year'].min())}–{int(newer['year'].max())}, {newer['series'].nunique()} statistical series.")
+    assert data.coverage(other, "observations", "en") != first
+    assert data.coverage(snap, "observations", "en") == first
