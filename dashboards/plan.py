@@ -231,16 +231,21 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
 
 # AG Grid's own script (~0.9 MB) is fetched and run when a grid is first drawn; drawn with the page,
 # it held up the charts above it (the first chart came at ~2.2x a bare Dash page's time). So the
-# measures table, below the charts, is drawn when every chart of the page has been drawn (at most
-# 2 s later, e.g. on a slow phone, so the table never waits for long).
+# first time, the measures table, below the charts, is drawn when every chart of the page has been
+# drawn (at most 2 s later, e.g. on a slow phone, so the table never waits for long). Once the
+# script has run, a filter change draws the new table at once.
 GRID_AFTER_CHARTS = """function (grid) {
     if (!grid) { return window.dash_clientside.no_update; }
+    if (window.migdashGridShown) { return grid; }
     var start = Date.now();
     return new Promise(function (resolve) {
         (function wait() {
             var blocks = document.querySelectorAll("#_pages_content .chart-block");
             var drawn = Array.prototype.every.call(blocks, function (b) { return b.querySelector(".main-svg"); });
-            if (drawn || Date.now() - start > 2000) { resolve(grid); } else { setTimeout(wait, 40); }
+            if (drawn || Date.now() - start > 2000) {
+                window.migdashGridShown = true;
+                resolve(grid);
+            } else { setTimeout(wait, 40); }
         })();
     });
 }"""

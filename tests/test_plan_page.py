@@ -136,6 +136,8 @@ def test_plan_page_summaries_match_a_direct_count(plan_page, snap):
     ("en", "II. Security", "19 of 85 measures"),
 ])
 def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, lang, goal_label, count_text):
+    from dash.testing.wait import until
+
     dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     suffix = "" if lang == "bg" else "?lang=en"
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan{suffix}")
@@ -145,8 +147,10 @@ def test_plan_page_browser_filter_url_reload(dash_duo, dash_app, server_port, la
     dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
     url = dash_duo.driver.current_url
     assert "goal=II" in url and (lang == "bg" or "lang=en" in url)
-    goals = {el.get_attribute("textContent") for el in dash_duo.find_elements("#plan-grid .ag-row [col-id='goal']")}
-    assert goals == {"II"}
+    # the grid is drawn just after the rest of the page (see plan.GRID_AFTER_CHARTS): wait for its rows
+    goals = ("return Array.from(document.querySelectorAll(\"#plan-grid .ag-row [col-id='goal']\"))"
+             ".map(el => el.textContent)")
+    until(lambda: set(dash_duo.driver.execute_script(goals)) == {"II"}, timeout=5)
     dash_duo.driver.refresh()  # the same URL gives the same view
     dash_duo.wait_for_text_to_equal("#plan-count", count_text, timeout=10)
     dash_duo.driver.back()  # back to the unfiltered plan
