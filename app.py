@@ -107,9 +107,13 @@ app.renderer = """(function () {
       var script = document.createElement("script");
       script.src = tag.getAttribute("src");
       script.async = false;
-      if (i === tags.length - 1) script.onload = function () { window.renderer = new DashRenderer(); };
+      if (i === tags.length - 1) script.onload = start;
       document.body.appendChild(script);
     });
+  }
+  function start() {
+    if (window.migdash && window.migdash.keepChartHeights) window.migdash.keepChartHeights();
+    window.renderer = new DashRenderer();
   }
   requestAnimationFrame(function () { setTimeout(load); });
 })();"""

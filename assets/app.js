@@ -38,6 +38,28 @@ window.migdash.toSearch = function (names, defaults, values, search) {
   });
 })();
 
+/* Dash draws a chart (dcc.Graph) only once plotly.js has loaded; until then it shows an empty
+   "pending" box with no height, so everything below the chart jumps up when the live page replaces
+   the prerendered one (which keeps the chart's height) and down again when the chart is drawn.
+   Called just before Dash starts: charts sit in a box holding their figure's height. */
+window.migdash.keepChartHeights = function () {
+  const dcc = window.dash_core_components;
+  if (!dcc || !dcc.Graph || dcc.Graph.migdashSized) return;
+  const Graph = dcc.Graph;
+  function SizedGraph(props) {
+    const layout = props.figure && props.figure.layout;
+    const graph = React.createElement(Graph, props);
+    if (!layout || !layout.height) return graph;
+    return React.createElement("div", {className: "chart-box", style: {minHeight: layout.height + "px"}}, graph);
+  }
+  Object.getOwnPropertyNames(Graph).forEach(function (key) {  // defaultProps, propTypes, Dash's readiness
+    if (["length", "name", "prototype", "arguments", "caller"].indexOf(key) < 0) SizedGraph[key] = Graph[key];
+  });
+  SizedGraph.migdashSized = true;
+  // the library's exports are read-only getters: give Dash a copy with the sized chart in it
+  window.dash_core_components = Object.assign({}, dcc, {Graph: SizedGraph});
+};
+
 /* Page title and <html lang> follow the page the server rendered. */
 window.dash_clientside = window.dash_clientside || {};
 window.dash_clientside.migdash = {

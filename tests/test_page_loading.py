@@ -72,3 +72,21 @@ def test_page_loading_browser_grid_loaded_when_shown(dash_duo, dash_app, server_
     driver.set_window_size(1280, 900)
     dash_duo.wait_for_element("#plan-grid .ag-row", timeout=20)
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.browser
+def test_page_loading_browser_nothing_moves_when_the_live_page_replaces_the_html(dash_duo, dash_app, server_port):
+    """The prerendered chart keeps its height; the live chart must too, while plotly.js loads
+    (dcc.Graph's pending box has no height of its own), or the text below it jumps twice."""
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        window.__shifts = [];
+        new PerformanceObserver(function (list) {
+          list.getEntries().forEach(function (e) { if (!e.hadRecentInput) window.__shifts.push(e.value); });
+        }).observe({type: "layout-shift", buffered: true});"""})
+    for path in ("/statistics/asylum", "/statistics/trafficking"):
+        dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
+        dash_duo.wait_for_element(".chart-box .main-svg", timeout=15)
+        shifts = dash_duo.driver.execute_script("return window.__shifts")
+        assert sum(shifts) < 0.01, (path, shifts)
+    assert dash_duo.get_logs() == []
