@@ -32,9 +32,15 @@ def post_worker_init(worker):
     each version published later is warmed the same way before it replaces the one being served."""
     import threading
 
-    from dashboards._data import prepare_new_versions_with
+    from dashboards import _data
     from dashboards._router import warm_up
 
-    prepare_new_versions_with(warm_up)
+    _data.prepare_new_versions_with(warm_up)
 
-    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+    def load():
+        try:
+            _data.snapshot()          # loads the data, runs warm_up on it, then freezes what lives on
+        except _data.DataUnavailable as exc:
+            worker.log.error("no data to serve yet: %s", exc)
+
+    threading.Thread(target=load, name="warm-up", daemon=True).start()

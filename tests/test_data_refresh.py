@@ -274,3 +274,12 @@ def test_refresh_failing_preparation_still_serves_the_new_version(data_folder, s
     with caplog.at_level(logging.ERROR, logger="dashboards._data"):
         assert _data.snapshot().version == "20200102T000000Z"
     assert any("preparing data version 20200102T000000Z failed" in r.getMessage() for r in caplog.records)
+
+
+def test_refresh_first_version_is_prepared_before_it_is_served(data_folder, snap, monkeypatch):
+    seen = []
+    monkeypatch.setattr(_data, "_preparers", [])
+    _data.prepare_new_versions_with(lambda: seen.append(_data.snapshot().version))
+    publish_copy(snap.folder, "20200101T000000Z")
+    assert _data.snapshot().version == "20200101T000000Z"
+    assert seen == ["20200101T000000Z"]
