@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -35,7 +36,7 @@ def base_layout(lang: str, height: int = 380, **extra) -> dict:
     layout = dict(
         template="none",  # the default template adds ~6 KB of JSON to every figure; styling is set here
         font=dict(family=FONT, size=14, color=INK),
-        separators=", " if lang == "bg" else ".,",
+        separators=",\u00a0" if lang == "bg" else ".,",  # decimal, group: as _i18n.number (Babel: no-break space)
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
         margin=dict(l=10, r=20, t=10, b=40), height=height,
         hoverlabel=dict(font=dict(family=FONT, size=13)),
@@ -144,6 +145,29 @@ def _flag_text(flags, lang: str) -> list[str]:
     return [f" ({t('flag.' + f, lang)})" if isinstance(f, str) and f else "" for f in flags]
 
 
+# Hover numbers are formatted by plotly.js with d3-format and the layout's `separators` (see
+# base_layout), not by Python per point: counts without decimals, one decimal where there is a
+# fraction (trailing zero trimmed) — the text _i18n.number gives for the published values, which
+# are counts (a half-way fraction such as 20.25 would round up here, to even there).
+HOVER_NUMBER = ",.1~f"
+# plotly.js marker symbol numbers (its documented equivalents of the names)
+SYMBOL_CODES = {"circle": 0, "circle-open": 100}
+
+
+def _template_literal(text: str) -> str:
+    """Text put verbatim into a hovertemplate: '%{' would start a placeholder there."""
+    return text.replace("%{", "%\u200b{")
+
+
+def _flag_columns(flags: pd.Series, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """(flagged, hover suffix) per row, each distinct flag translated once (not once per row)."""
+    codes, uniques = pd.factorize(flags)             # missing flags get code -1
+    texts = [f" ({t('flag.' + f, lang)})" if isinstance(f, str) and f else "" for f in uniques]
+    flagged = np.array([bool(x) for x in texts] + [False])[codes]
+    suffix = np.array(texts + [""], dtype=str)[codes]
+    return flagged, suffix
+
+
 def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure:
     """A statistical series over time, split by one breakdown or as a total.
 
@@ -155,16 +179,18 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
     if rows.empty or rows["value"].notna().sum() == 0:
         return empty_figure(options.get("empty_message", ""), lang)
     unit = options.get("unit_label", "")
-    keys = list(dict.fromkeys(rows["key"]))
+    # rows grouped by key once (codes in order of first appearance: trace and legend order)
+    key_codes, keys = pd.factorize(rows["key"])
     single_colour = options.get("colour", "#0072b2")
-    colours = {k: (single_colour if len(keys) == 1 else SERIES_COLOURS[i % len(SERIES_COLOURS)]) for i, k in enumerate(keys)}
-    periods = list(dict.fromkeys(rows["period"]))
+    colours = [single_colour] if len(keys) == 1 else [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(keys))]
+    periods = rows["period"].unique()
     layout = base_layout(lang, height=options.get("height", 420))
     if len(periods) == 1:
         ordered = rows.sort_values("value", ascending=True)
+        colour_of = dict(zip(keys, colours))
         trace = dict(
             type="bar", y=[_wrap(v, 40) for v in ordered["label"]], x=ordered["value"].tolist(), orientation="h",
-            marker=dict(color=[colours[k] for k in ordered["key"]],
+            marker=dict(color=[colour_of[k] for k in ordered["key"]],
                         pattern=dict(shape=["/" if isinstance(f, str) and f else "" for f in ordered["flag"]])),
             text=[number(v, lang) for v in ordered["value"]], textposition="outside", cliponaxis=False,
             hovertext=[f"{lab}: {number(v, lang)} {unit}{ft}" for lab, v, ft in
@@ -174,28 +200,50 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
         layout["xaxis"] = {**layout["xaxis"], "range": [0, float(ordered["value"].max()) * 1.3 or 1],
                            "title": {"text": f"{periods[0]} · {unit}"}, "tickformat": ",d"}
         return figure([trace], layout)
-    annual = set(rows["freq"]) == {"A"} and len(periods) <= 30
+    annual = len(periods) <= 30 and set(rows["freq"].unique()) == {"A"}
+    # Per-point data as numpy arrays, taken once from the columns and sliced per trace: go.Figure
+    # deep-copies its data twice (on building and in to_dict) and the JSON encoder walks every
+    # list item, while arrays are copied whole (numbers go to the browser base64-encoded).
+    order = np.argsort(key_codes, kind="stable")    # rows of each key together, in their own order
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(key_codes, minlength=len(keys)))])
+    period = rows["period"].to_numpy(dtype=str)[order]
+    value = rows["value"].to_numpy(dtype=float)[order]
+    flagged, suffix = _flag_columns(rows["flag"], lang)
+    flagged, suffix = flagged[order], suffix[order]
+    first_labels = rows["label"].to_numpy()[order[bounds[:-1]]]
+    unit_text = _template_literal(unit)
+    # Monthly periods ("2024-01") make a date axis, which %{x} shows with the axis' hoverformat:
+    # set to the same text. Other periods ("2024-Q1" categories, "2024" as numbers on a long annual
+    # line) are passed again as customdata, shown as they are.
+    monthly = set(rows["freq"].unique()) == {"M"}
+    period_field = "%{x}" if monthly else "%{customdata}"
     traces = []
-    for key in keys:
-        part = rows[rows["key"] == key]
-        flagged = [isinstance(f, str) and bool(f) for f in part["flag"]]
-        hover = [f"{lab} · {p}: {number(v, lang)} {unit}{ft}" for lab, p, v, ft in
-                 zip(part["label"], part["period"], part["value"], _flag_text(part["flag"], lang))]
-        name = part["label"].iloc[0]
+    for i, name in enumerate(first_labels):
+        part = slice(bounds[i], bounds[i + 1])
+        flags, colour = flagged[part], colours[i]
+        hover = (f"{_template_literal(name)} · {period_field}: %{{y:{HOVER_NUMBER}}} {unit_text}"
+                 + ("%{hovertext}" if flags.any() else "") + "<extra></extra>")
+        trace = dict(x=period[part], y=value[part], name=name, hovertemplate=hover)
+        if not monthly:
+            trace["customdata"] = period[part]
+        if flags.any():
+            trace["hovertext"] = suffix[part]
         if annual:
-            traces.append(dict(type="bar", x=part["period"].tolist(), y=part["value"].tolist(), name=name, hovertext=hover,
-                               hoverinfo="text",
-                               marker=dict(color=colours[key], line=dict(color="#fff", width=0.5),
-                                           pattern=dict(shape=["/" if f else "" for f in flagged], fgcolor="#ffffff"))))
+            marker = dict(color=colour, line=dict(color="#fff", width=0.5))
+            if flags.any():
+                marker["pattern"] = dict(shape=np.where(flags, "/", ""), fgcolor="#ffffff")
+            trace.update(type="bar", marker=marker)
         else:
-            traces.append(dict(type="scatter", x=part["period"].tolist(), y=part["value"].tolist(), name=name,
-                               mode="lines+markers", hovertext=hover, hoverinfo="text",
-                               line=dict(color=colours[key], width=2.5),
-                               marker=dict(size=[8 if f else 5 for f in flagged],
-                                           symbol=["circle-open" if f else "circle" for f in flagged], color=colours[key])))
+            # symbols by number (SYMBOL_CODES): a small integer array, not one string per point
+            marker = (dict(size=np.where(flags, 8, 5).astype(np.int8), color=colour,
+                           symbol=np.where(flags, SYMBOL_CODES["circle-open"], SYMBOL_CODES["circle"]).astype(np.int8))
+                      if flags.any() else dict(size=5, symbol="circle", color=colour))
+            trace.update(type="scatter", mode="lines+markers", line=dict(color=colour, width=2.5), marker=marker)
+        traces.append(trace)
     layout.update(barmode="stack", showlegend=len(keys) > 1, bargap=0.25)
     layout["yaxis"] = {**layout["yaxis"], "rangemode": "tozero", "title": {"text": unit}, "tickformat": ",~r"}
-    layout["xaxis"] = {**layout["xaxis"], "title": {"text": ""}, **({"type": "category"} if annual else {})}
+    layout["xaxis"] = {**layout["xaxis"], "title": {"text": ""}, **({"type": "category"} if annual else {}),
+                       **({"hoverformat": "%Y-%m"} if monthly else {})}
     return figure(traces, layout)
 
 
