@@ -7,7 +7,6 @@ downloads and the embed all use that one function, so they always agree.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -18,13 +17,25 @@ from dashboards._export import About
 from dashboards._i18n import day, lang_of, t
 
 
-@dataclass
 class ChartData:
-    frame: pd.DataFrame
-    about: About
-    page_path: str
-    figure: Callable | None = None   # () -> go.Figure, built only when drawn (the embed page)
-    summary: str = ""
+    """What a chart shows. `frame`: its rows as a DataFrame, or a function giving them, called the
+    first time they are read (table view, downloads) and kept: the embed page shows no table, and
+    building one costs milliseconds for a long series. `figure`: () -> go.Figure, built only when
+    drawn."""
+
+    def __init__(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], about: About, page_path: str,
+                 figure: Callable | None = None, summary: str = ""):
+        self._frame = frame
+        self.about, self.page_path, self.figure, self.summary = about, page_path, figure, summary
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if callable(self._frame):
+            self._frame = self._frame()
+        return self._frame
+
+    def __repr__(self) -> str:
+        return f"ChartData({self.about.title!r}, {self.page_path!r})"
 
 
 _REGISTRY: dict[str, Callable] = {}
@@ -61,17 +72,22 @@ def base_url() -> str:
         return ""
 
 
+def _sources(snap: _data.Snapshot) -> dict[str, dict]:
+    """source_id -> what an About lists of it, once per data version (set_index and .loc per chart
+    cost ~0.5 ms a render)."""
+    def compute():
+        text = lambda v: v if isinstance(v, str) else None  # noqa: E731 (missing values are NaN)
+        return {r["source_id"]: {"title": r["title"], "provider": r["provider"], "url": text(r["url"]),
+                                 "license": text(r["license"]), "retrieved": text(r["retrieved"])}
+                for r in snap["sources"].to_dict("records")}
+    return snap.cached("charts.sources", compute)
+
+
 def about_for(snap: _data.Snapshot, lang: str, title: str, source_ids, page_path: str, query: dict,
               definition: str | None = None, filters: list[tuple[str, str]] | None = None) -> About:
     """The "About" of a chart: its sources with licence and retrieval date, version and citation."""
-    sources = snap["sources"].set_index("source_id")
-    rows = []
-    for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)):
-        if sid in sources.index:
-            s = sources.loc[sid]
-            rows.append({"title": s["title"], "provider": s["provider"], "url": s["url"] if isinstance(s["url"], str) else None,
-                         "license": s["license"] if isinstance(s["license"], str) else None,
-                         "retrieved": s["retrieved"] if isinstance(s["retrieved"], str) else None})
+    sources = _sources(snap)
+    rows = [dict(sources[sid]) for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)) if sid in sources]
     url = f"{base_url().rstrip('/')}{page_path}{view_query(query)}"
     published = snap.published[:10]
     citation = t("cite.text", lang, product=t("shell.product", lang), title=title, version=snap.version,
