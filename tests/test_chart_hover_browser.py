@@ -75,4 +75,4 @@ def test_chart_hover_flagged_points_drawn_hollow(dash_duo, tmp_path):
     hover_texts(dash_duo.driver, tmp_path, statistics_figure(monthly, {}, "en"))
     fills = dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('.scatterlayer .point')).map(p => p.style.fill);")
-    assert len(fills) == 3 and fills[1] in ("none", "transparent", "") and fills[0] == fills[2] != fills[1]
+    assert len(fills) == 3 and fills[1] == "none" and fills[0] == fills[2] != "none"  # hollow: no fill
