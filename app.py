@@ -23,9 +23,10 @@ from dashboards._server import install as install_server_behaviour
 # when a grid is drawn where it can be seen; the page names its address for that.
 GRID_SCRIPT = re.compile(r'<script src="([^"]*/dash_ag_grid/dash_ag_grid\.[^"]*\.js)"></script>')
 # Dash loads @babel/polyfill 7 (core-js 2, 100 kB) first on every page, for browsers without ES2015+.
-# Every browser that runs React 18 has all of it natively; of the rest, the only thing Dash's
-# bundles use is the `regeneratorRuntime` global, which dash-bootstrap-components' bundle defines
-# (it is loaded before Dash's renderer). Its evaluation was a long task of its own on phones.
+# React 18 already needs a browser that has all of that natively. The one global the bundles served
+# here use that browsers lack is `regeneratorRuntime` (in Dash's lazy-component loader), which
+# dash-bootstrap-components' bundle defines before Dash's renderer runs. The polyfill's evaluation
+# was a long task of its own on phones.
 POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*\.js"></script>\n?')
 
 INDEX = """<!DOCTYPE html>

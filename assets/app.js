@@ -56,7 +56,7 @@ window.migdash.keepChartHeights = function () {
     if (["length", "name", "prototype", "arguments", "caller"].indexOf(key) < 0) SizedGraph[key] = Graph[key];
   });
   SizedGraph.migdashSized = true;
-  // the library's exports are read-only getters: give Dash a copy with the sized chart in it
+  // Dash looks a component up by name in its library's object when it draws it
   window.dash_core_components = Object.assign({}, dcc, {Graph: SizedGraph});
 };
 

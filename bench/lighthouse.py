@@ -65,7 +65,9 @@ def audit(binary: Path, url: str, preset: str, keep: Path | None = None) -> dict
 def _folder(keep: Path | None, name: str, preset: str) -> Path | None:
     if keep is None:
         return None
-    folder = keep / (name.strip("/").replace("/", "_").replace(" ", "").replace("(", "-").replace(")", "") or "home") / preset
+    page, _, lang = name.partition(" (")
+    slug = (page.strip("/").replace("/", "_") or "home") + ("-" + lang.rstrip(")") if lang else "")
+    folder = keep / slug / preset
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
