@@ -6,6 +6,7 @@ Colours: one per theme and per progress status, from the Okabe–Ito colour-blin
 """
 from __future__ import annotations
 
+import base64
 import textwrap
 from functools import lru_cache
 
@@ -154,6 +155,17 @@ HOVER_NUMBER = ",.1~f"
 SYMBOL_CODES = {"circle": 0, "circle-open": 100}
 
 
+_TYPED = {np.dtype("float64"): "<f8", np.dtype("int8"): "i1"}
+
+
+def _typed_array(values: np.ndarray) -> dict:
+    """A numeric array in plotly.js's typed-array form ({dtype, bdata}: its bytes in base64), the
+    form plotly.py's to_dict gives numpy arrays — made here, since plotly.py's conversion costs
+    ~20 us an array (a 12-line chart has 36): the same JSON, ~0.75 ms less per long chart."""
+    dtype = _TYPED[values.dtype]
+    return {"dtype": dtype.lstrip("<"), "bdata": base64.b64encode(np.ascontiguousarray(values, dtype=dtype)).decode("ascii")}
+
+
 def _template_literal(text: str) -> str:
     """Text put verbatim into a hovertemplate: '%{' would start a placeholder there."""
     return text.replace("%{", "%\u200b{")
@@ -203,7 +215,7 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
     annual = len(periods) <= 30 and set(rows["freq"].unique()) == {"A"}
     # Per-point data as numpy arrays, taken once from the columns and sliced per trace: go.Figure
     # deep-copies its data twice (on building and in to_dict) and the JSON encoder walks every
-    # list item, while arrays are copied whole (numbers go to the browser base64-encoded).
+    # list item, while arrays are copied whole; numbers go to the browser base64-encoded.
     order = np.argsort(key_codes, kind="stable")    # rows of each key together, in their own order
     bounds = np.concatenate([[0], np.cumsum(np.bincount(key_codes, minlength=len(keys)))])
     period = rows["period"].to_numpy(dtype=str)[order]
@@ -223,7 +235,7 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
         flags, colour = flagged[part], colours[i]
         hover = (f"{_template_literal(name)} · {period_field}: %{{y:{HOVER_NUMBER}}} {unit_text}"
                  + ("%{hovertext}" if flags.any() else "") + "<extra></extra>")
-        trace = dict(x=period[part], y=value[part], name=name, hovertemplate=hover)
+        trace = dict(x=period[part], y=_typed_array(value[part]), name=name, hovertemplate=hover)
         if not monthly:
             trace["customdata"] = period[part]
         if flags.any():
@@ -235,8 +247,9 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
             trace.update(type="bar", marker=marker)
         else:
             # symbols by number (SYMBOL_CODES): a small integer array, not one string per point
-            marker = (dict(size=np.where(flags, 8, 5).astype(np.int8), color=colour,
-                           symbol=np.where(flags, SYMBOL_CODES["circle-open"], SYMBOL_CODES["circle"]).astype(np.int8))
+            marker = (dict(size=_typed_array(np.where(flags, 8, 5).astype(np.int8)), color=colour,
+                           symbol=_typed_array(np.where(flags, SYMBOL_CODES["circle-open"],
+                                                        SYMBOL_CODES["circle"]).astype(np.int8)))
                       if flags.any() else dict(size=5, symbol="circle", color=colour))
             trace.update(type="scatter", mode="lines+markers", line=dict(color=colour, width=2.5), marker=marker)
         traces.append(trace)

@@ -1,6 +1,8 @@
 """Figure builders: pure functions (data, options, lang) -> go.Figure, checked without a browser."""
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,6 +15,13 @@ from dashboards._figures import (baseline_target_figure, empty_figure, goal_stat
 def valid(fig: go.Figure) -> go.Figure:
     """Builders skip plotly's per-property validation for speed; validate their output here."""
     return go.Figure(fig.to_dict())  # raises on any invalid property
+
+
+def numbers(values) -> list:
+    """Values of a data array, also in plotly.js's typed-array form ({dtype, bdata})."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype="<" + values["dtype"]).tolist()
+    return list(values)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +37,7 @@ def test_figures_statistics_stacked_bars_by_decision(stat_rows):
     assert {tr.name for tr in fig.data} == {"Refugee status", "Humanitarian status", "Rejected", "Terminated procedure"}
     built = statistics_figure(stat_rows, {"unit_label": "persons"}, "en")  # as built: y unencoded
     terminated = next(tr for tr in built.data if tr.name == "Terminated procedure")
-    assert dict(zip(terminated.x, terminated.y))["2023"] == 16213
+    assert dict(zip(terminated.x, numbers(terminated.y)))["2023"] == 16213
     assert fig.layout.separators == ".,"
 
 
@@ -44,7 +53,7 @@ def test_figures_flagged_values_are_hatched_or_hollow(snap):
     line = valid(statistics_figure(monthly, {}, "en")) and statistics_figure(monthly, {}, "en").data[0]
     flagged = [isinstance(f, str) and bool(f) for f in monthly["flag"]]
     assert line.type == "scatter" and any(flagged)
-    assert list(line.marker.symbol) == [100 if f else 0 for f in flagged]  # circle-open where flagged
+    assert numbers(line.marker.symbol) == [100 if f else 0 for f in flagged]  # circle-open where flagged
 
 
 def stat_frame(periods, freq, series, values, flags):
@@ -68,10 +77,10 @@ def test_figures_statistics_lines_one_per_key_in_order_with_flags_marked():
     assert [tr.name for tr in fig.data] == ["Syria", "Afghanistan", "Other"] and fig.layout.showlegend
     assert [tr.line.color for tr in fig.data] == ["#0072b2", "#d55e00", "#009e73"]
     syria, afghanistan, other = fig.data
-    assert list(syria.x) == ["2024-01", "2024-02", "2024-03"] and list(syria.y) == [1, 2, 3]
-    assert list(afghanistan.y) == [10, 20, 30] and list(other.y) == [100, 200, 300]
+    assert list(syria.x) == ["2024-01", "2024-02", "2024-03"] and numbers(syria.y) == [1, 2, 3]
+    assert numbers(afghanistan.y) == [10, 20, 30] and numbers(other.y) == [100, 200, 300]
     # flagged points hollow and larger (plotly symbol 100 = circle-open), the hover names the flag
-    assert list(syria.marker.symbol) == [0, 100, 0] and list(syria.marker.size) == [5, 8, 5]
+    assert numbers(syria.marker.symbol) == [0, 100, 0] and numbers(syria.marker.size) == [5, 8, 5]
     assert list(syria.hovertext) == ["", " (provisional)", ""]
     assert list(other.hovertext) == [" (rounded)", "", ""]   # an empty flag is no flag
     assert afghanistan.hovertext is None and afghanistan.marker.symbol == "circle"
