@@ -48,8 +48,12 @@ def audit(binary: Path, url: str, preset: str, keep: Path | None = None) -> dict
                "--only-categories=performance,accessibility,best-practices,seo"]
         if preset == "desktop":
             cmd.append("--preset=desktop")
-        subprocess.run(cmd, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=240)
+        for attempt in (1, 2):  # on a busy machine a run now and then fails to start chromium: retry once
+            done = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=240)
+            if done.returncode == 0:
+                break
+        done.check_returncode()
         report = json.loads(out.read_text())
     scores = {k: v["score"] for k, v in report["categories"].items()}
     failing = []
