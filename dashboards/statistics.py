@@ -122,7 +122,7 @@ def build(snap, theme: str, query: dict, lang: str):
     unit = t(f"unit.{s['unit']}", lang)
     figure = lambda: statistics_figure(rows, {"colour": THEME_COLOURS.get(s["theme"], "#0072b2"), "unit_label": unit,  # noqa: E731
                                               "empty_message": t("stats.empty", lang, first=start, last=end)}, lang)
-    return rows, choice, used, ChartData(table_of(rows, used, lang), about, f"/statistics/{theme}", figure,
+    return rows, choice, used, ChartData(lambda: table_of(rows, used, lang), about, f"/statistics/{theme}", figure,
                                          statistics_summary(rows, s[label_column(lang)], unit, used, lang))
 
 
