@@ -63,7 +63,7 @@ def _card(h: dict, lang: str) -> dbc.Col:
                  className="kpi-value"),
         html.Div(f"{h['period']} · {change}", className="kpi-note"),
         trend,
-        dcc.Link(t("home.more", lang), href=href(f"/statistics/{THEME_PAGE.get(h['theme'], 'asylum')}", lang,
+        dcc.Link([t("home.more", lang), html.Span(f": {h['name']}", className="visually-hidden")], href=href(f"/statistics/{THEME_PAGE.get(h['theme'], 'asylum')}", lang,
                                                 series=h["series"]), className="kpi-link"),
     ], className="kpi theme-card", style={"borderTopColor": colour}), lg=4, md=6)
 

@@ -80,3 +80,34 @@ def test_home_headlines_latest_year_and_change(stats, snap):
     assert tp["prev_period"] == f"{int(tp['period'][:4]) - 1}{tp['period'][4:]}"  # same month a year before
     text = text_of(home.layout(lang="en"))
     assert "The 2024 plan has 85 measures under 7 strategic goals" in text and "−46%" in text
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_home_theme_links_say_where_they_lead(stats, lang):
+    """Each card's link names its figure (for screen readers and search engines, not only 'More')."""
+    from dash import dcc
+
+    from dashboards._i18n import t
+
+    _, home = stats
+    links = []
+
+    def words(node) -> str:             # the link's text as read out (children only, no properties)
+        if isinstance(node, str):
+            return node
+        children = getattr(node, "children", None)
+        return "".join(words(c) for c in (children if isinstance(children, (list, tuple)) else [children]) if c is not None)
+
+    def walk(node):
+        if node is None or isinstance(node, (str, int, float)):
+            return
+        if isinstance(node, dcc.Link) and "kpi-link" in (getattr(node, "className", None) or ""):
+            links.append(words(node))
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, (list, tuple)) else [children]:
+            walk(child)
+
+    walk(home.layout(lang=lang))
+    assert len(links) >= 4
+    assert all(link.startswith(t("home.more", lang)) and len(link) > len(t("home.more", lang)) + 3 for link in links)
+    assert len(set(links)) == len(links)
