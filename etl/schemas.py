@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as pa_arrow
 
 from etl.progress import STATUSES
@@ -52,7 +51,13 @@ class Table:
 
 
 def _isin(values):
-    return (pa.Check.isin(values),)
+    return (("isin", tuple(values)),)
+
+
+# Checks are declared as (pandera Check name, argument) and made into pandera checks only when a
+# table is validated (pandera_schema): the dashboard reads these definitions too, and need not
+# import pandera (~8 MB per worker) to do so.
+NOT_NEGATIVE = (("ge", 0),)
 
 
 S, I, F, B, D, L = "string", "int", "float", "bool", "date", "list"
@@ -83,8 +88,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Column("objective", S, "Стратегическа цел / цел", "Objective"),
         Column("expected_results", S, "Очаквани резултати", "Expected results"),
         Column("budget_text", S, "Бюджет (текст)", "Budget as written"),
-        Column("budget_bgn", F, "Бюджет в лева", "Budget in BGN", nullable=True, unit="BGN", checks=(pa.Check.ge(0),)),
-        Column("budget_eur", F, "Бюджет в евро (1 EUR = 1,95583 лв.)", "Budget in EUR (1 EUR = 1.95583 BGN)", nullable=True, unit="EUR", checks=(pa.Check.ge(0),)),
+        Column("budget_bgn", F, "Бюджет в лева", "Budget in BGN", nullable=True, unit="BGN", checks=NOT_NEGATIVE),
+        Column("budget_eur", F, "Бюджет в евро (1 EUR = 1,95583 лв.)", "Budget in EUR (1 EUR = 1.95583 BGN)", nullable=True, unit="EUR", checks=NOT_NEGATIVE),
         Column("funding", L, "Източници на финансиране", "Funding sources"),
         Column("budget_shared_with", S, "Мярка, с която бюджетът е общ", "Measure whose budget this one shares", nullable=True),
         Column("deadline_text", S, "Срок (текст)", "Deadline as written"),
@@ -198,12 +203,15 @@ TABLES: dict[str, Table] = {t.name: t for t in [
 ]}
 
 
-def pandera_schema(table: Table) -> pa.DataFrameSchema:
+def pandera_schema(table: Table):
+    import pandera.pandas as pa
+
     kinds = {S: pa.Column(str), I: pa.Column("int64"), F: pa.Column(float), B: pa.Column(bool), D: pa.Column(object), L: pa.Column(object)}
     columns = {}
     for c in table.columns:
         base = kinds[c.dtype]
-        columns[c.name] = pa.Column(base.dtype, nullable=c.nullable, checks=list(c.checks), coerce=c.dtype in (S, I, F, B))
+        checks = [getattr(pa.Check, name)(arg) for name, arg in c.checks]
+        columns[c.name] = pa.Column(base.dtype, nullable=c.nullable, checks=checks, coerce=c.dtype in (S, I, F, B))
     return pa.DataFrameSchema(columns, strict=True, unique=list(table.key), ordered=False)
 
 
