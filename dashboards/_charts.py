@@ -24,8 +24,9 @@ class ChartData:
     drawn."""
 
     def __init__(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], about: About, page_path: str,
-                 figure: Callable | None = None, summary: str = ""):
-        self._frame = frame
+                 figure: Callable | None = None, summary: str = "",
+                 preview: Callable[[int], tuple[pd.DataFrame, int]] | None = None):
+        self._frame, self._preview = frame, preview
         self.about, self.page_path, self.figure, self.summary = about, page_path, figure, summary
 
     @property
@@ -33,6 +34,13 @@ class ChartData:
         if callable(self._frame):
             self._frame = self._frame()
         return self._frame
+
+    def head(self, n: int) -> tuple[pd.DataFrame, int]:
+        """The first `n` rows and how many there are in all (the table view): `preview` builds just
+        those when given and the rows are not built yet (a long monthly series has thousands)."""
+        if self._preview is not None and callable(self._frame):
+            return self._preview(n)
+        return self.frame.head(n), len(self.frame)
 
     def __repr__(self) -> str:
         return f"ChartData({self.about.title!r}, {self.page_path!r})"

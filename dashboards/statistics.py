@@ -123,7 +123,8 @@ def build(snap, theme: str, query: dict, lang: str):
     figure = lambda: statistics_figure(rows, {"colour": THEME_COLOURS.get(s["theme"], "#0072b2"), "unit_label": unit,  # noqa: E731
                                               "empty_message": t("stats.empty", lang, first=start, last=end)}, lang)
     return rows, choice, used, ChartData(lambda: table_of(rows, used, lang), about, f"/statistics/{theme}", figure,
-                                         statistics_summary(rows, s[label_column(lang)], unit, used, lang))
+                                         statistics_summary(rows, s[label_column(lang)], unit, used, lang),
+                                         preview=lambda n: (table_of(rows.head(n), used, lang), len(rows)))
 
 
 for _theme in PAGES:

@@ -98,3 +98,17 @@ def page_sections(component) -> list:
             walk(getattr(node, "children", None))
     walk(component)
     return out
+
+
+def test_table_view_of_a_long_statistics_chart_is_the_start_of_its_rows(dash_app, snap):
+    """The page builds only the rows it shows, and they are the first rows of the chart's data."""
+    from dashboards import statistics
+    from dashboards._components import chart
+
+    _, _, _, data = statistics.build(snap, "protection", {"by": "citizenship"}, "en")
+    shown, total = data.head(chart.MAX_TABLE_ROWS)
+    full = statistics.build(snap, "protection", {"by": "citizenship"}, "en")[3].frame
+    assert total == len(full) > chart.MAX_TABLE_ROWS
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), full.head(chart.MAX_TABLE_ROWS).reset_index(drop=True))
+    text = text_of(chart.data_table(data, "caption", "en"))
+    assert f"of {total:,} rows" in text and len(_body_rows(chart.data_table(data, "caption", "en"))) == chart.MAX_TABLE_ROWS

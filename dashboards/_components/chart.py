@@ -32,10 +32,10 @@ def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def data_table(frame: pd.DataFrame, caption: str, lang: str) -> html.Div:
+def data_table(data: ChartData | pd.DataFrame, caption: str, lang: str) -> html.Div:
     """The rows as an HTML table, numbers formatted by locale (the file keeps them as numbers);
     at most MAX_TABLE_ROWS rows, with a note giving how many there are in all."""
-    shown = frame.head(MAX_TABLE_ROWS)
+    shown, total = data.head(MAX_TABLE_ROWS) if isinstance(data, ChartData) else (data.head(MAX_TABLE_ROWS), len(data))
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
     columns = []                        # cells column by column: one pass per column, no per-row Series
     for c in shown.columns:
@@ -47,8 +47,8 @@ def data_table(frame: pd.DataFrame, caption: str, lang: str) -> html.Div:
             columns.append([html.Td("" if _is_missing(v) else str(v)) for v in values])
     head = html.Thead(html.Tr([html.Th(c, scope="col", className="num" if c in numeric else None) for c in shown.columns]))
     body = html.Tbody([html.Tr(list(cells)) for cells in zip(*columns)])
-    note = [html.P(t("chart.table_truncated", lang, shown=number(len(shown), lang), total=number(len(frame), lang)),
-                   className="small table-note")] if len(frame) > len(shown) else []
+    note = [html.P(t("chart.table_truncated", lang, shown=number(len(shown), lang), total=number(total, lang)),
+                   className="small table-note")] if total > len(shown) else []
     return html.Div([html.Table([html.Caption(caption), head, body], className="table table-sm data-table")] + note,
                     className="table-responsive")
 
@@ -103,6 +103,6 @@ def chart_block(chart_id: str, lang: str, title: str, subtitle: str, figure: go.
                  + [html.P([html.Strong(t("chart.source", lang) + " ")] + source)], className="chart-meta"),
         *(extra or []),
         chart_tools(chart_id, data, query or {}, lang, title, source_text) if tools else None,
-        html.Details([html.Summary(t("chart.table_view", lang)), data_table(data.frame, title, lang)],
+        html.Details([html.Summary(t("chart.table_view", lang)), data_table(data, title, lang)],
                      className="chart-table"),
     ], className="chart-block", id=chart_id, **{"aria-labelledby": heading_id})
