@@ -71,6 +71,22 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
+def _names_above_bars(layout: dict, categories: list, names: list, row_px: int) -> None:
+    """Horizontal bars with each category's name on a line above its bar, not beside it: beside the
+    bars, long goal names took most of a phone's width and squeezed the bars to slivers."""
+    bar_px = row_px * 0.45
+    layout["bargap"] = 0.55
+    layout["yaxis"] = {**layout["yaxis"], "showticklabels": False, "autorange": "reversed", "showgrid": False}
+    layout["annotations"] = [dict(text=_shorten(name, 52), x=0, xref="paper", y=category, yref="y", xanchor="left",
+                                  yanchor="bottom", yshift=bar_px / 2, showarrow=False, align="left",
+                                  font=dict(size=13, color=INK)) for category, name in zip(categories, names)]
+
+
+@lru_cache(maxsize=1024)
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rsplit(" ", 1)[0] + "…"
+
+
 def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
     """Indicators per goal, stacked by status (counts, not averages of percentages).
 
@@ -83,7 +99,7 @@ def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
     goals = list(dict.fromkeys(goal_list))
     labels = dict(zip(goal_list, counts["goal_label"].tolist()))
     cells = dict(zip(zip(goal_list, status_list), counts["indicators"].tolist()))
-    y = [_wrap(labels[g], 34) for g in goals]
+    y = [labels[g] for g in goals]
     traces = []
     present = set(status_list)
     for status in [s for s in STATUS_STYLE if s in present]:
@@ -93,8 +109,8 @@ def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
                            marker=dict(color=colour, line=dict(color="#fff", width=1),
                                        pattern=dict(shape="/" if status.startswith("no_") else "")),
                            hovertemplate="%{y}<br>" + name + ": %{x}<extra></extra>"))
-    layout = base_layout(lang, height=90 + 42 * len(goals), barmode="stack")
-    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed"}
+    layout = base_layout(lang, height=100 + 56 * len(goals), barmode="stack")
+    _names_above_bars(layout, y, y, 56)
     layout["xaxis"] = {**layout["xaxis"], "title": {"text": t("plan.chart_indicators_axis", lang)}, "rangemode": "tozero"}
     return figure(traces, layout)
 
@@ -272,9 +288,10 @@ def sparkline_figure(periods: list, values: list, colour: str, lang: str) -> go.
 
 def measures_per_goal_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
     """Measures per strategic goal (`counts`: goal_label, measures)."""
-    layout = base_layout(lang, height=70 + 36 * len(counts), showlegend=False, margin=dict(l=10, r=40, t=10, b=30))
-    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed", "showgrid": False}
+    layout = base_layout(lang, height=80 + 50 * len(counts), showlegend=False, margin=dict(l=10, r=40, t=20, b=30))
+    labels = counts["goal_label"].tolist()
+    _names_above_bars(layout, labels, labels, 50)
     layout["xaxis"] = {**layout["xaxis"], "rangemode": "tozero", "title": {"text": t("home.measures_axis", lang)}}
-    return figure([dict(type="bar", y=[_wrap(v, 42) for v in counts["goal_label"]], x=counts["measures"].tolist(),
+    return figure([dict(type="bar", y=labels, x=counts["measures"].tolist(),
                         orientation="h", marker=dict(color="#13294b"), text=counts["measures"].tolist(),
                         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>")], layout)
