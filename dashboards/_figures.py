@@ -123,7 +123,7 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     """
     if rows.empty:
         return empty_figure(t("plan.chart_no_numeric", lang), lang)
-    labels = [_wrap(v, 48) for v in rows["label"].tolist()]
+    labels = [_wrap(v, 56) for v in rows["label"].tolist()]
     n = len(labels)
     line_x, line_y = [], []
     for y in labels:  # one trace for all the bars between the dots (not a shape per row)
@@ -151,10 +151,15 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
             mode="markers", name=t("plan.actual", lang), hovertext=[a[2] for a in actual], hoverinfo="text",
             marker=dict(size=15, symbol=[STATUS_STYLE[a[3]][1] for a in actual],
                         color=[STATUS_STYLE[a[3]][0] for a in actual], line=dict(width=1, color="#fff"))))
-    layout = base_layout(lang, height=110 + 46 * n, showlegend=True)
+    layout = base_layout(lang, height=130 + 66 * n, showlegend=True)
     layout["xaxis"] = {**layout["xaxis"], "range": [-28, 135], "tickvals": [0, 25, 50, 75, 100], "ticksuffix": " %",
                        "title": {"text": t("plan.chart_share_axis", lang)}}
-    layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed", "showgrid": False}
+    # each indicator's name (up to two lines) above its dumbbell, not beside it: beside, the names
+    # took most of a phone's width; the range leaves room above the first row for its name
+    layout["yaxis"] = {**layout["yaxis"], "showgrid": False, "showticklabels": False, "range": [n - 0.5, -1.0]}
+    layout["annotations"] = [dict(text=y, x=0, xref="paper", y=y, yref="y", xanchor="left", yanchor="bottom",
+                                  yshift=9, showarrow=False, align="left", font=dict(size=13, color=INK))
+                             for y in labels]
     return figure(traces, layout)
 
 
@@ -259,7 +264,9 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
         if annual:
             marker = dict(color=colour, line=dict(color="#fff", width=0.5))
             if flags.any():
-                marker["pattern"] = dict(shape=np.where(flags, "/", ""), fgcolor="#ffffff")
+                # overlay: white hatching on the bar's own colour (the default, replace, leaves the
+                # background transparent, and white hatching on white drew no bar at all)
+                marker["pattern"] = dict(shape=np.where(flags, "/", ""), fgcolor="#ffffff", fillmode="overlay")
             trace.update(type="bar", marker=marker)
         else:
             # symbols by number (SYMBOL_CODES): a small integer array, not one string per point

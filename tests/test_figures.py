@@ -47,6 +47,9 @@ def test_figures_flagged_values_are_hatched_or_hollow(snap):
     rows, _ = select(snap, "asylum_applicants", None, (2022, 2024), "bg")
     fig = valid(statistics_figure(rows, {"unit_label": "лица"}, "bg"))
     assert list(fig.data[0].marker.pattern.shape) == ["/", "/", "/"]  # Eurostat rounds: all flagged
+    # the hatching lies over the bar's colour: a transparent background would leave white on white
+    pattern = fig.data[0].marker.pattern
+    assert pattern.fillmode == "overlay" or pattern.bgcolor not in (None, "#ffffff", "white")
     assert list(fig.data[0].hovertext) == [" (закръглена)"] * 3 and "%{hovertext}" in fig.data[0].hovertemplate
     assert fig.layout.separators == ",\u00a0"
     monthly, _ = select(snap, "temporary_protection_beneficiaries", None, None, "en")
