@@ -86,6 +86,25 @@ def server_port(worker_id) -> int:
     return 58050 + (0 if worker_id in ("master", "gw0") else int(worker_id[2:]) * 10) + 1
 
 
+def components(tree):
+    """Every component of a Dash component tree, depth first (children only, not other properties)."""
+    if isinstance(tree, (list, tuple)):
+        for item in tree:
+            yield from components(item)
+    elif hasattr(tree, "to_plotly_json"):
+        yield tree
+        yield from components(getattr(tree, "children", None))
+
+
+def words(tree) -> str:
+    """The text of a component tree as read out: its strings in children, no properties."""
+    if isinstance(tree, str):
+        return tree
+    if isinstance(tree, (list, tuple)):
+        return "".join(words(item) for item in tree)
+    return words(getattr(tree, "children", None) or "")
+
+
 def text_of(component) -> str:
     """All text and property values of a Dash component tree, as one string (for content checks)."""
     parts: list[str] = []

@@ -9,23 +9,12 @@ import pandas as pd
 import pytest
 from dash import html
 
-from tests.conftest import text_of
+from tests.conftest import components, text_of
 
 
 def _body_rows(component) -> list:
     """The <tr> of every <tbody> in a component tree."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, (list, tuple)):
-            for item in node:
-                walk(item)
-        elif isinstance(node, html.Tbody):
-            found.extend(node.children)
-        elif hasattr(node, "children"):
-            walk(node.children)
-    walk(component)
-    return found
+    return [row for node in components(component) if isinstance(node, html.Tbody) for row in node.children]
 
 
 def _frame(n: int) -> pd.DataFrame:
@@ -71,7 +60,7 @@ def test_statistics_page_table_capped_but_download_complete(dash_app, monkeypatc
     assert total > 20
     monkeypatch.setattr(chart, "MAX_TABLE_ROWS", 20)
     page = statistics.layout(theme="protection", **query)
-    block = next(c for c in page_sections(page) if getattr(c, "id", None) == "statistics-protection")
+    block = next(c for c in components(page) if getattr(c, "id", None) == "statistics-protection")
     details = next(c for c in block.children if isinstance(c, html.Details))
     assert len(_body_rows(details)) == 20
     assert word in text_of(details) and f" {total} " in text_of(details).replace("\u00a0", " ")
@@ -83,21 +72,6 @@ def test_statistics_page_table_capped_but_download_complete(dash_app, monkeypatc
     xlsx = pd.read_excel(io.BytesIO(client.get(f"/download/statistics-protection.xlsx?series={query['series']}"
                                                f"&by=decision&lang={lang}").data), sheet_name=0)
     assert len(xlsx) == total
-
-
-def page_sections(component) -> list:
-    """Every component of a tree, depth first."""
-    out = []
-
-    def walk(node):
-        if isinstance(node, (list, tuple)):
-            for item in node:
-                walk(item)
-        elif hasattr(node, "to_plotly_json"):
-            out.append(node)
-            walk(getattr(node, "children", None))
-    walk(component)
-    return out
 
 
 def test_table_view_of_a_long_statistics_chart_is_the_start_of_its_rows(dash_app, snap):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import choose
+from tests.conftest import choose, components
 
 from dashboards._components.query import parse, search_of
 
@@ -88,22 +88,13 @@ def test_plan_page_grid_comes_as_data_after_the_charts(plan_page, snap):
     page = plan_page.layout(goal="II", lang="en")
     ids = _ids_in_order(page)
     assert ids.index("plan-status") < ids.index("plan-targets") < ids.index("plan-grid-component") < ids.index("plan-grid-slot")
-    store = next(c for c in _walk(page) if getattr(c, "id", None) == "plan-grid-component")
+    store = next(c for c in components(page) if getattr(c, "id", None) == "plan-grid-component")
     grid = store.data
     assert grid["type"] == "AgGrid" and grid["namespace"] == "dash_ag_grid" and grid["props"]["id"] == "plan-grid"
     state = parse({"goal": "II", "lang": "en"}, plan_page.PARAMS)
     assert grid["props"]["rowData"] == plan_page.grid_rows(snap, state)
     assert len(grid["props"]["rowData"]) == 19 and grid["props"]["dashGridOptions"]["pagination"] is True
     assert ".chart-block" in plan_page.GRID_AFTER_CHARTS and ".main-svg" in plan_page.GRID_AFTER_CHARTS
-
-
-def _walk(node):
-    if isinstance(node, (list, tuple)):
-        for item in node:
-            yield from _walk(item)
-    elif hasattr(node, "to_plotly_json"):
-        yield node
-        yield from _walk(getattr(node, "children", None))
 
 
 def test_plan_page_summaries_match_a_direct_count(plan_page, snap):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dashboards._components.query import parse
-from tests.conftest import text_of
+from tests.conftest import components, text_of, words
 
 
 @pytest.fixture(scope="module")
@@ -90,24 +90,8 @@ def test_home_theme_links_say_where_they_lead(stats, lang):
     from dashboards._i18n import t
 
     _, home = stats
-    links = []
-
-    def words(node) -> str:             # the link's text as read out (children only, no properties)
-        if isinstance(node, str):
-            return node
-        children = getattr(node, "children", None)
-        return "".join(words(c) for c in (children if isinstance(children, (list, tuple)) else [children]) if c is not None)
-
-    def walk(node):
-        if node is None or isinstance(node, (str, int, float)):
-            return
-        if isinstance(node, dcc.Link) and "kpi-link" in (getattr(node, "className", None) or ""):
-            links.append(words(node))
-        children = getattr(node, "children", None)
-        for child in children if isinstance(children, (list, tuple)) else [children]:
-            walk(child)
-
-    walk(home.layout(lang=lang))
+    links = [words(c) for c in components(home.layout(lang=lang))
+             if isinstance(c, dcc.Link) and "kpi-link" in (getattr(c, "className", None) or "")]
     assert len(links) >= 4
     assert all(link.startswith(t("home.more", lang)) and len(link) > len(t("home.more", lang)) + 3 for link in links)
     assert len(set(links)) == len(links)
