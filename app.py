@@ -9,7 +9,7 @@ import os
 import re
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, clientside_callback, html
+from dash import ClientsideFunction, Input, Output, State, clientside_callback
 from flask import request
 
 from dashboards._api import api_blueprint
@@ -57,10 +57,6 @@ class Dashboard(dash.Dash):
 
     def interpolate_index(self, **kwargs):
         kwargs["app_entry"] = prerendered_entry(kwargs["app_entry"])
-        grid = GRID_SCRIPT.search(kwargs["scripts"])
-        if grid:
-            kwargs["scripts"] = kwargs["scripts"].replace(grid.group(0), "", 1) + \
-                f'\n<script id="migdash-grid-bundle" type="application/json">"{grid.group(1)}"</script>'
         html_text = super().interpolate_index(**kwargs)
         lang = lang_of(request.args.get("lang"))
         html_text = html_text.replace('<html lang="bg">', f'<html lang="{lang}">', 1)
@@ -78,6 +74,10 @@ class Dashboard(dash.Dash):
         # the page has been painted. Dash's inline scripts (clientside callbacks) stay as they are.
         scripts = super()._generate_scripts_html()
         scripts = POLYFILL_SCRIPT.sub("", scripts, count=1)
+        grid = GRID_SCRIPT.search(scripts)
+        if grid:                # not loaded with the page: its address for assets/app.js
+            scripts = scripts.replace(grid.group(0), "", 1) + \
+                f'\n<script id="migdash-grid-bundle" type="application/json">"{grid.group(1)}"</script>'
         tags = re.findall(r'<script src="[^"]+"></script>\n?', scripts)
         inline = scripts
         for tag in tags:

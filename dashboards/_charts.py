@@ -80,7 +80,7 @@ def base_url() -> str:
         return ""
 
 
-def _sources(snap: _data.Snapshot) -> dict[str, dict]:
+def sources_of(snap: _data.Snapshot) -> dict[str, dict]:
     """source_id -> what an About lists of it, once per data version (set_index and .loc per chart
     cost ~0.5 ms a render)."""
     def compute():
@@ -94,7 +94,7 @@ def _sources(snap: _data.Snapshot) -> dict[str, dict]:
 def about_for(snap: _data.Snapshot, lang: str, title: str, source_ids, page_path: str, query: dict,
               definition: str | None = None, filters: list[tuple[str, str]] | None = None) -> About:
     """The "About" of a chart: its sources with licence and retrieval date, version and citation."""
-    sources = _sources(snap)
+    sources = sources_of(snap)
     rows = [dict(sources[sid]) for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)) if sid in sources]
     url = f"{base_url().rstrip('/')}{page_path}{view_query(query)}"
     published = snap.published[:10]

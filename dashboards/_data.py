@@ -401,8 +401,9 @@ def _read_split(handle: pq.ParquetFile, column: str) -> SplitText:
 def _settle() -> None:
     """After a version is loaded and prepared: everything alive now (modules, the app, the data, the
     caches the preparation filled) lives until the next version, so the cyclic garbage collector's
-    full passes need not walk it again on every request (gc.freeze). Large pages allocate enough to trigger full passes often; measured on the
-    5M-row table, freezing removes 60 ms pauses from the p95 (bench/scale.py)."""
+    full passes need not walk it again on every request (gc.freeze). Large pages allocate enough to
+    trigger full passes often; measured on the 5M-row table, freezing removes 60 ms pauses from the
+    p95 (bench/scale.py)."""
     gc.collect()
     gc.freeze()
     _trim()
@@ -468,7 +469,7 @@ def _prepare(candidate: Snapshot) -> None:
 
 
 def _latest() -> Snapshot:
-    global _snapshot, _checked_at, _failed_target, _loading
+    global _checked_at, _failed_target, _loading
     now = time.monotonic()
     if _snapshot is not None and now - _checked_at < CHECK_SECONDS:
         return _snapshot
@@ -491,17 +492,14 @@ def _latest() -> Snapshot:
                 _failed_target = target
                 raise DataUnavailable(f"the published version {Path(target).name} is damaged: {exc}") from exc
             _prepare(candidate)
-            _snapshot, _failed_target = candidate, None
-            log.info("serving data version %s", _snapshot.version)
-            _settle()
-            return _snapshot
+            return _serve(candidate)
         _loading = target              # other threads go on serving the old version meanwhile
     return _replace(target, folder)
 
 
 def _replace(target: str, folder: Path) -> Snapshot:
-    """Load and prepare the version `current` now names, then swap it in (outside the lock)."""
-    global _snapshot, _failed_target, _loading
+    """Load and prepare the version `current` now names outside the lock, then swap it in."""
+    global _failed_target, _loading
     try:
         gc.unfreeze()      # the version being replaced may be collected once it is no longer used
         candidate = load_version(folder)
@@ -512,7 +510,13 @@ def _replace(target: str, folder: Path) -> Snapshot:
             log.error("data version %s is damaged (%s); still serving %s", Path(target).name, exc, _snapshot.version)
             return _snapshot
     with _lock:
-        _snapshot, _failed_target, _loading = candidate, None, None
+        return _serve(candidate)
+
+
+def _serve(candidate: Snapshot) -> Snapshot:
+    """Make a loaded and prepared version the one served (the caller holds `_lock`)."""
+    global _snapshot, _failed_target, _loading
+    _snapshot, _failed_target, _loading = candidate, None, None
     log.info("serving data version %s", candidate.version)
     _settle()
     return candidate
@@ -520,7 +524,6 @@ def _replace(target: str, folder: Path) -> Snapshot:
 
 def reset() -> None:
     """Forget the loaded data (tests switch data folders)."""
-    global _snapshot, _checked_at, _failed_target
-    global _loading
+    global _snapshot, _checked_at, _failed_target, _loading
     with _lock:
         _snapshot, _checked_at, _failed_target, _loading = None, 0.0, None, None

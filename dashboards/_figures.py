@@ -71,15 +71,15 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
-def _names_above_bars(layout: dict, categories: list, names: list, row_px: int) -> None:
+def _names_above_bars(layout: dict, names: list, row_px: int) -> None:
     """Horizontal bars with each category's name on a line above its bar, not beside it: beside the
     bars, long goal names took most of a phone's width and squeezed the bars to slivers."""
     bar_px = row_px * 0.45
     layout["bargap"] = 0.55
     layout["yaxis"] = {**layout["yaxis"], "showticklabels": False, "autorange": "reversed", "showgrid": False}
-    layout["annotations"] = [dict(text=_shorten(name, 52), x=0, xref="paper", y=category, yref="y", xanchor="left",
+    layout["annotations"] = [dict(text=_shorten(name, 52), x=0, xref="paper", y=name, yref="y", xanchor="left",
                                   yanchor="bottom", yshift=bar_px / 2, showarrow=False, align="left",
-                                  font=dict(size=13, color=INK)) for category, name in zip(categories, names)]
+                                  font=dict(size=13, color=INK)) for name in names]
 
 
 @lru_cache(maxsize=1024)
@@ -110,7 +110,7 @@ def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
                                        pattern=dict(shape="/" if status.startswith("no_") else "")),
                            hovertemplate="%{y}<br>" + name + ": %{x}<extra></extra>"))
     layout = base_layout(lang, height=100 + 56 * len(goals), barmode="stack")
-    _names_above_bars(layout, y, y, 56)
+    _names_above_bars(layout, y, 56)
     layout["xaxis"] = {**layout["xaxis"], "title": {"text": t("plan.chart_indicators_axis", lang)}, "rangemode": "tozero"}
     return figure(traces, layout)
 
@@ -304,7 +304,7 @@ def measures_per_goal_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
     """Measures per strategic goal (`counts`: goal_label, measures)."""
     layout = base_layout(lang, height=80 + 50 * len(counts), showlegend=False, margin=dict(l=10, r=40, t=20, b=30))
     labels = counts["goal_label"].tolist()
-    _names_above_bars(layout, labels, labels, 50)
+    _names_above_bars(layout, labels, 50)
     layout["xaxis"] = {**layout["xaxis"], "rangemode": "tozero", "title": {"text": t("home.measures_axis", lang)}}
     return figure([dict(type="bar", y=labels, x=counts["measures"].tolist(),
                         orientation="h", marker=dict(color="#13294b"), text=counts["measures"].tolist(),

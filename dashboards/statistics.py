@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import _data
-from dashboards._charts import ChartData, about_for, register_chart
+from dashboards._charts import ChartData, about_for, register_chart, sources_of
 from dashboards._components.chart import chart_block
 from dashboards._components.common import institution_links, native_select, not_found
 from dashboards._components.query import Param, parse, sync_url
@@ -33,10 +33,6 @@ def _series_codes() -> set:
 def _series_info(snap) -> dict:
     """series code -> its registry row (dict)."""
     return snap.cached("statistics.series_info", lambda: {r["series"]: r for r in snap["series"].to_dict("records")})
-
-
-def _source_info(snap) -> dict:
-    return snap.cached("statistics.source_info", lambda: {r["source_id"]: r for r in snap["sources"].to_dict("records")})
 
 
 def _institution_names(snap, lang: str) -> dict:
@@ -163,15 +159,15 @@ def _source_ids(rows: pd.DataFrame) -> list:
 
 
 def _sources(snap, rows: pd.DataFrame, lang: str) -> list:
-    sources = _source_info(snap)
+    sources = sources_of(snap)
     out: list = []
     for i, sid in enumerate(_source_ids(rows)):
         if sid not in sources:
             continue
         s = sources[sid]
-        title = html.A(s["title"], href=s["url"], rel="noopener") if isinstance(s["url"], str) and s["url"].startswith("http") else s["title"]
-        retrieved = t("stats.retrieved", lang, date=day(s["retrieved"], lang)) if isinstance(s["retrieved"], str) and s["retrieved"] else ""
-        licence = f", {s['license']}" if isinstance(s["license"], str) else ""
+        title = html.A(s["title"], href=s["url"], rel="noopener") if (s["url"] or "").startswith("http") else s["title"]
+        retrieved = t("stats.retrieved", lang, date=day(s["retrieved"], lang)) if s["retrieved"] else ""
+        licence = f", {s['license']}" if s["license"] else ""
         out += (["; "] if i else []) + [title, f" ({s['provider']}{licence}{retrieved})"]
     return out
 
