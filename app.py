@@ -111,7 +111,7 @@ app.renderer = """(function () {
     });
   }
   function start() {
-    if (window.migdash && window.migdash.keepChartHeights) window.migdash.keepChartHeights();
+    if (window.migdash && window.migdash.wrapCharts) window.migdash.wrapCharts();
     window.renderer = new DashRenderer();
   }
   requestAnimationFrame(function () { setTimeout(load); });

@@ -38,19 +38,64 @@ window.migdash.toSearch = function (names, defaults, values, search) {
   });
 })();
 
-/* Dash draws a chart (dcc.Graph) only once plotly.js has loaded; until then it shows an empty
-   "pending" box with no height, so everything below the chart jumps up when the live page replaces
-   the prerendered one (which keeps the chart's height) and down again when the chart is drawn.
-   Called just before Dash starts: charts sit in a box holding their figure's height. */
-window.migdash.keepChartHeights = function () {
+/* Charts (dcc.Graph), as Dash draws them, with two changes. Called just before Dash starts.
+   - Dash draws a chart only once plotly.js has loaded; until then it shows an empty "pending" box
+     with no height, so everything below the chart would jump up when the live page replaces the
+     prerendered one (which keeps the chart's height) and down again when the chart is drawn. Charts
+     sit in a box holding their figure's height.
+   - Charts are drawn one after another, each when it comes within a screen of the window (or the
+     page is printed), as browsers do with images marked loading=lazy. Drawn all at once, in one
+     long task, the charts of a long page held up the first one; and on a phone plotly.js is not even
+     fetched for a page whose charts are all below its filters. Titles, summaries and table views
+     are there all along. */
+window.migdash.wrapCharts = function () {
   const dcc = window.dash_core_components;
   if (!dcc || !dcc.Graph || dcc.Graph.migdashSized) return;
   const Graph = dcc.Graph;
+  function margin() { return Math.max(window.innerHeight, 400); }
+  function near(el) {
+    const box = el.getBoundingClientRect();
+    return box.bottom >= -margin() && box.top <= window.innerHeight + margin();  // hidden boxes are 0,0: near
+  }
+  const drawing = new Map();  // chart box -> when its drawing began
+  function busy() {
+    drawing.forEach(function (since, el) {
+      if (!el.isConnected || el.querySelector(".main-svg") || Date.now() - since > 2000) drawing.delete(el);
+    });
+    return drawing.size > 0;
+  }
+  function draw(el, show) {   // now if no other chart is being drawn, else once it has been
+    if (!busy()) { drawing.set(el, Date.now()); show(); } else setTimeout(function () { draw(el, show); }, 30);
+  }
+  let printing = false;
+  const waiting = new Set();
+  window.addEventListener("beforeprint", function () {
+    printing = true;
+    waiting.forEach(function (show) { show(); });
+  });
   function SizedGraph(props) {
     const layout = props.figure && props.figure.layout;
-    const graph = React.createElement(Graph, props);
-    if (!layout || !layout.height) return graph;
-    return React.createElement("div", {className: "chart-box", style: {minHeight: layout.height + "px"}}, graph);
+    const height = layout && layout.height;
+    const box = React.useRef(null);
+    const lazy = Boolean(height && window.IntersectionObserver);
+    const [shown, setShown] = React.useState(!lazy || printing);
+    React.useLayoutEffect(function () {  // before the first paint: the first chart near is not delayed
+      if (shown) return undefined;
+      const el = box.current;
+      let done = false;
+      function show() { if (!done) { done = true; setShown(true); } }
+      if (near(el)) { draw(el, show); return function () { done = true; }; }
+      const observer = new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) { observer.disconnect(); draw(el, show); }
+      }, {rootMargin: margin() + "px 0px"});
+      observer.observe(el);
+      waiting.add(show);
+      return function () { done = true; observer.disconnect(); waiting.delete(show); };
+    }, [shown]);
+    if (!height) return React.createElement(Graph, props);
+    const inner = shown ? React.createElement(Graph, props) :
+      React.createElement("div", {className: props.className, "data-chart-waiting": props.id || ""});
+    return React.createElement("div", {ref: box, className: "chart-box", style: {minHeight: height + "px"}}, inner);
   }
   Object.getOwnPropertyNames(Graph).forEach(function (key) {  // defaultProps, propTypes, Dash's readiness
     if (["length", "name", "prototype", "arguments", "caller"].indexOf(key) < 0) SizedGraph[key] = Graph[key];

@@ -33,6 +33,8 @@ def to_html(node) -> str:
         return "".join(to_html(child) for child in node)
     kind = type(node).__name__
     props = node.to_plotly_json().get("props", {}) if hasattr(node, "to_plotly_json") else {}
+    if kind == "Store" and hasattr(props.get("data"), "to_plotly_json"):
+        return to_html(props["data"])  # a part the browser draws later (_components/deferred): here now
     if kind in SKIP:
         return ""
     if kind == "Graph":

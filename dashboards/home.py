@@ -2,6 +2,8 @@
 and when the data was last updated."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -12,7 +14,7 @@ from dashboards._charts import ChartData, about_for
 from dashboards._components.chart import chart_block
 from dashboards._components.query import parse
 from dashboards._components.shell import href, page, status_banner
-from dashboards._figures import THEME_COLOURS, measures_per_goal_figure, sparkline_figure
+from dashboards._figures import THEME_COLOURS, measures_per_goal_figure, sparkline_svg
 from dashboards._i18n import day, money, number, percent, t
 from dashboards._queries import budget_total, label_column
 from dashboards._stats import THEME_PAGE, select
@@ -47,6 +49,14 @@ def _headline(snap, series: str, lang: str) -> dict | None:
             "periods": list(totals.index), "values": list(totals.values), "flags": rows["flag"].dropna().unique().tolist()}
 
 
+def trend_text(h: dict, lang: str) -> str:
+    """The sparkline in words: its span, lowest and highest value."""
+    periods, values = h["periods"], h["values"]
+    low, high = min(range(len(values)), key=values.__getitem__), max(range(len(values)), key=values.__getitem__)
+    return t("home.trend", lang, first=periods[0], last=periods[-1], low=number(values[low], lang),
+             low_period=periods[low], high=number(values[high], lang), high_period=periods[high])
+
+
 def _card(h: dict, lang: str) -> dbc.Col:
     change = t("home.no_previous", lang)
     if h["prev_value"]:
@@ -54,8 +64,8 @@ def _card(h: dict, lang: str) -> dbc.Col:
         change = t("home.change_up" if ratio >= 0 else "home.change_down", lang, pct=percent(abs(ratio), lang),
                    prev=h["prev_period"])
     colour = THEME_COLOURS.get(h["theme"], "#0072b2")
-    trend = dcc.Graph(figure=sparkline_figure(h["periods"], h["values"], colour, lang), className="sparkline",
-                      config={"staticPlot": True, "displayModeBar": False}) if len(h["periods"]) > 1 else \
+    trend = html.Img(src="data:image/svg+xml," + quote(sparkline_svg(h["values"], colour)), className="sparkline",
+                     alt=trend_text(h, lang)) if len(h["periods"]) > 1 else \
         html.Div(t("home.single_year", lang), className="kpi-note")
     return dbc.Col(html.Div([
         html.Div(h["name"], className="kpi-label"),

@@ -15,7 +15,7 @@ from dashboards._queries import budget_total, label_column, measure_title
 dash.register_page(__name__, path_template="/institutions/<code>", title="Институция")
 
 
-def measures_table(measures: pd.DataFrame, lang: str, caption: str) -> html.Div:
+def measures_table(key: str, measures: pd.DataFrame, lang: str, caption: str) -> html.Div:
     if measures.empty:
         return html.P(t("institution.none", lang))
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className=c) for k, c in
@@ -35,7 +35,7 @@ def measures_table(measures: pd.DataFrame, lang: str, caption: str) -> html.Div:
              for m, title, link in records]
     return html.Div([html.Div(html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table table-sm"),
                               className="table-responsive d-none d-md-block"),
-                     measure_cards(cards, caption)])
+                     measure_cards(f"institution-{key}", cards, caption)])
 
 
 def lookups(snap, lang: str) -> dict:
@@ -106,9 +106,9 @@ def layout(code: str | None = None, **query):
                                                numeric=number(int(indicators["target_value"].notna().sum()), lang))),
         ]),
         html.H2(t("institution.responsible_for", lang)),
-        measures_table(responsible, lang, t("institution.responsible_for", lang)),
+        measures_table("responsible", responsible, lang, t("institution.responsible_for", lang)),
         html.H2(t("institution.partner_in", lang)),
-        measures_table(partner, lang, t("institution.partner_in", lang)),
+        measures_table("partner", partner, lang, t("institution.partner_in", lang)),
         html.H2(t("measure.related", lang)),
     ]
     if related is not None and len(related):

@@ -232,8 +232,8 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
 # AG Grid's own script (~0.9 MB) is fetched and run when a grid is first drawn; drawn with the page,
 # it held up the charts above it (the first chart came at ~2.2x a bare Dash page's time). So the
 # first time, the measures table, below the charts, is drawn when every chart of the page has been
-# drawn (at most 2 s later, e.g. on a slow phone, so the table never waits for long). Once the
-# script has run, a filter change draws the new table at once.
+# drawn or is left to be drawn when scrolled to (at most 2 s later, e.g. on a slow phone, so the
+# table never waits for long). Once the script has run, a filter change draws the new table at once.
 GRID_AFTER_CHARTS = """function (grid) {
     if (!grid) { return window.dash_clientside.no_update; }
     if (window.migdashGridShown) { return grid; }
@@ -241,7 +241,9 @@ GRID_AFTER_CHARTS = """function (grid) {
     return new Promise(function (resolve) {
         (function wait() {
             var blocks = document.querySelectorAll("#_pages_content .chart-block");
-            var drawn = Array.prototype.every.call(blocks, function (b) { return b.querySelector(".main-svg"); });
+            var drawn = Array.prototype.every.call(blocks, function (b) {
+                return b.querySelector(".main-svg, [data-chart-waiting]");  // drawn, or waits to be scrolled to
+            });
             if (drawn || Date.now() - start > 2000) {
                 window.migdashGridShown = true;
                 resolve(grid);
@@ -255,7 +257,7 @@ clientside_callback(GRID_AFTER_CHARTS, Output("plan-grid-slot", "children"), Inp
 def _cards(snap, measures: pd.DataFrame, lang: str) -> html.Ul:
     """The measures as a list on phones (the grid is for wide screens)."""
     every = _all_cards(snap, lang)
-    return measure_cards([every[m] for m in measures["measure_id"].tolist()], t("plan.table_label", lang))
+    return measure_cards("plan", [every[m] for m in measures["measure_id"].tolist()], t("plan.table_label", lang))
 
 
 def _all_cards(snap, lang: str) -> dict:

@@ -48,8 +48,12 @@ def shoot(d, url: str, width: int, path: Path) -> None:
         time.sleep(0.2)
     time.sleep(1.0)                   # fonts and chart transitions settle
     height = d.execute_script("return Math.min(document.documentElement.scrollHeight, 6000)")
-    d.set_window_size(width, height)
-    time.sleep(0.3)
+    d.set_window_size(width, height)  # every chart is now on screen: those drawn when scrolled near are drawn
+    deadline = time.time() + 10
+    while time.time() < deadline and d.execute_script(
+            "return document.querySelectorAll('[data-chart-waiting], .chart-box .dash-graph--pending').length"):
+        time.sleep(0.2)
+    time.sleep(0.5)
     d.save_screenshot(str(path))
 
 

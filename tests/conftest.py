@@ -87,13 +87,16 @@ def server_port(worker_id) -> int:
 
 
 def components(tree):
-    """Every component of a Dash component tree, depth first (children only, not other properties)."""
+    """Every component of a Dash component tree, depth first (children only, not other properties),
+    including parts the browser draws later (a component held in a dcc.Store, _components/deferred)."""
     if isinstance(tree, (list, tuple)):
         for item in tree:
             yield from components(item)
     elif hasattr(tree, "to_plotly_json"):
         yield tree
         yield from components(getattr(tree, "children", None))
+        if hasattr(getattr(tree, "data", None), "to_plotly_json"):
+            yield from components(tree.data)
 
 
 def words(tree) -> str:

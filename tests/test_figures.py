@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboards._figures import (baseline_target_figure, empty_figure, goal_status_figure, measures_per_goal_figure,
-                                 sparkline_figure, statistics_figure)
+                                 sparkline_svg, statistics_figure)
 
 
 def valid(fig: go.Figure) -> go.Figure:
@@ -140,4 +140,15 @@ def test_figures_plan_builders(dash_app, snap):
     assert set(dumbbell.data[1].x) == {0} and set(dumbbell.data[2].x) == {100}
     counts = pd.DataFrame({"goal_label": ["I. x", "II. y"], "measures": [3, 4]})
     assert list(valid(measures_per_goal_figure(counts, "bg")).data[0].x) == [3, 4]
-    assert valid(sparkline_figure(["2022", "2023"], [1, 2], "#000", "bg")).layout.xaxis.visible is False
+
+
+def test_figures_sparkline_svg_scales_from_zero_to_the_largest_value():
+    import xml.etree.ElementTree as ET
+
+    svg = ET.fromstring(sparkline_svg([0, 50, 100], "#0072b2", width=208, height=64))
+    line = svg.find("{http://www.w3.org/2000/svg}polyline")
+    points = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+    assert points == [(4, 60), (104, 32), (204, 4)]  # 4 px inside each edge; y grows downwards
+    assert line.get("stroke") == "#0072b2"
+    flat = ET.fromstring(sparkline_svg([0, 0], "#000"))  # nothing to scale by: a line along the bottom
+    assert {p.split(",")[1] for p in flat.find("{http://www.w3.org/2000/svg}polyline").get("points").split()} == {"60.0"}

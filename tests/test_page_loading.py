@@ -90,3 +90,62 @@ def test_page_loading_browser_nothing_moves_when_the_live_page_replaces_the_html
         shifts = dash_duo.driver.execute_script("return window.__shifts")
         assert sum(shifts) < 0.01, (path, shifts)
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.browser
+def test_page_loading_browser_charts_far_below_are_drawn_when_scrolled_near(dash_duo, dash_app, server_port):
+    """A chart more than a screen below the window waits (keeping its height) until it is scrolled
+    near or the page is printed; the charts on screen are drawn at once."""
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
+    driver = dash_duo.driver
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan")
+    dash_duo.wait_for_element("#plan-status-graph .main-svg", timeout=15)  # within a screen of the top
+    waiting = dash_duo.wait_for_element("[data-chart-waiting='plan-targets-graph']", timeout=5)
+    box = driver.execute_script("return arguments[0].parentNode.getBoundingClientRect().height", waiting)
+    assert box >= 300  # the figure's height is kept, so nothing moves when it is drawn
+    assert not dash_duo.find_elements("#plan-targets-graph .main-svg")
+    driver.execute_script("document.getElementById('plan-targets-title').scrollIntoView()")
+    dash_duo.wait_for_element("#plan-targets-graph .main-svg", timeout=15)
+    assert not dash_duo.find_elements("[data-chart-waiting]")
+
+    # on a phone the overview's chart is far below the theme cards: drawn only when wanted, e.g. to print
+    driver.set_window_size(400, 800)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/")
+    dash_duo.wait_for_element("[data-chart-waiting='home-plan-graph']", timeout=15)
+    driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    dash_duo.wait_for_element("#home-plan-graph .main-svg", timeout=15)
+    assert dash_duo.get_logs() == []
+
+
+@pytest.mark.browser
+def test_page_loading_browser_hidden_parts_drawn_when_wanted(dash_duo, dash_app, server_port):
+    """A chart's table view is drawn when first opened (mouse or keyboard); the phone list of
+    measures only on narrow windows, or once the window narrows."""
+    from selenium.webdriver.common.keys import Keys
+
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
+    driver = dash_duo.driver
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan")
+    dash_duo.wait_for_element("#plan-goal:not([disabled])", timeout=15)  # the live page, not the HTML
+    assert not dash_duo.find_elements(".chart-table table") and not dash_duo.find_elements(".measure-card")
+    summary = dash_duo.find_element("#plan-status .chart-table summary")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", summary)
+    summary.click()
+    dash_duo.wait_for_element("#plan-status .chart-table[open] tbody tr", timeout=10)
+    keyboard = dash_duo.find_element("#plan-targets .chart-table summary")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", keyboard)
+    keyboard.send_keys(Keys.ENTER)
+    rows = dash_duo.wait_for_element("#plan-targets .chart-table[open] tbody", timeout=10)
+    assert len(rows.find_elements("css selector", "tr")) >= 10
+
+    driver.set_window_size(400, 900)  # narrower than Bootstrap's md: the list replaces the grid
+    dash_duo.wait_for_element(".measure-card", timeout=10)
+    assert len(dash_duo.find_elements(".measure-card")) == 85
+    driver.set_window_size(1280, 900)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan?goal=II")
+    dash_duo.wait_for_element("#plan-goal:not([disabled])", timeout=15)
+    assert not dash_duo.find_elements(".measure-card")
+    driver.set_window_size(400, 900)
+    dash_duo.wait_for_element(".measure-card", timeout=10)
+    assert 0 < len(dash_duo.find_elements(".measure-card")) < 85  # this page's list, not an earlier one
+    assert dash_duo.get_logs() == []

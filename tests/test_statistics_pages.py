@@ -83,6 +83,21 @@ def test_home_headlines_latest_year_and_change(stats, snap):
 
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
+def test_home_trend_pictures_say_what_they_show(stats, snap, lang):
+    """Each card's trend is a picture (SVG) whose text alternative gives its span and extremes."""
+    from dash import html
+
+    _, home = stats
+    h = home.headline(snap, "asylum_applicants", lang)
+    expected = home.trend_text(h, lang)
+    highest = {"bg": "22\u00a0510 (2023)", "en": "22,510 (2023)"}[lang]  # Babel's group separator
+    assert expected.startswith({"bg": "Изменение 2008–2024", "en": "Trend 2008–2024"}[lang]) and highest in expected
+    pictures = [c for c in components(home.layout(lang=lang)) if isinstance(c, html.Img) and "sparkline" in c.className]
+    assert len(pictures) >= 4 and expected in [p.alt for p in pictures]
+    assert all(p.src.startswith("data:image/svg+xml,") for p in pictures)
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
 def test_home_theme_links_say_where_they_lead(stats, lang):
     """Each card's link names its figure (for screen readers and search engines, not only 'More')."""
     from dash import dcc

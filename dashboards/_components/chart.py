@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboards._charts import ChartData, view_query
+from dashboards._components.deferred import deferred, opener
 from dashboards._export import file_name
 from dashboards._i18n import number, t
 
@@ -103,6 +104,6 @@ def chart_block(chart_id: str, lang: str, title: str, subtitle: str, figure: go.
                  + [html.P([html.Strong(t("chart.source", lang) + " ")] + source)], className="chart-meta"),
         *(extra or []),
         chart_tools(chart_id, data, query or {}, lang, title, source_text) if tools else None,
-        html.Details([html.Summary(t("chart.table_view", lang)), data_table(data, title, lang)],
-                     className="chart-table"),
+        html.Details([opener("on-open", chart_id, t("chart.table_view", lang)),
+                      *deferred("on-open", chart_id, data_table(data, title, lang))], className="chart-table"),
     ], className="chart-block", id=chart_id, **{"aria-labelledby": heading_id})

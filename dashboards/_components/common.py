@@ -4,6 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboards._components.deferred import deferred
 from dashboards._components.shell import href, page
 from dashboards._i18n import t
 
@@ -42,10 +43,12 @@ def measure_card(row: dict) -> html.Li:
                     html.Div(row["meta"], className="measure-card-meta")], className="measure-card")
 
 
-def measure_cards(rows: list, label: str) -> html.Ul:
-    """Measures as a list for phones: `rows` are rows for `measure_card`, or cards it already made."""
-    return html.Ul([r if isinstance(r, html.Li) else measure_card(r) for r in rows],
-                   className="measure-cards d-md-none", **{"aria-label": label})
+def measure_cards(key: str, rows: list, label: str) -> html.Div:
+    """Measures as a list for phones: `rows` are rows for `measure_card`, or cards it already made.
+    Drawn on narrow screens only (wide ones show a table instead)."""
+    cards = html.Ul([r if isinstance(r, html.Li) else measure_card(r) for r in rows],
+                    className="measure-cards d-md-none", **{"aria-label": label})
+    return html.Div(deferred("when-narrow", key, cards))
 
 
 def native_select(cid: str, options: list[dict], value, placeholder: str | None = None) -> dbc.Select:
