@@ -15,6 +15,7 @@ from flask import request
 from dashboards._api import api_blueprint
 from dashboards._downloads import downloads_blueprint
 from dashboards._i18n import lang_of, t
+from dashboards._json import install as install_fast_json
 from dashboards._router import guard_layouts, prerendered_entry, serve_layout
 from dashboards._server import install as install_server_behaviour
 
@@ -117,6 +118,7 @@ app.renderer = """(function () {
   requestAnimationFrame(function () { setTimeout(load); });
 })();"""
 server = app.server
+install_fast_json()
 install_server_behaviour(server, app)
 server.register_blueprint(api_blueprint)
 server.register_blueprint(downloads_blueprint)

@@ -35,6 +35,8 @@ def to_html(node) -> str:
     props = node.to_plotly_json().get("props", {}) if hasattr(node, "to_plotly_json") else {}
     if kind == "Store" and hasattr(props.get("data"), "to_plotly_json"):
         return to_html(props["data"])  # a part the browser draws later (_components/deferred): here now
+    if kind == "Store" and isinstance(props.get("id"), dict) and props["id"].get("deferred") == "table-view":
+        return _table(props["data"])
     if kind in SKIP:
         return ""
     if kind == "Graph":
@@ -87,3 +89,13 @@ def _control(kind: str, props: dict) -> str:
     value = escape(str(props.get("value") or ""))
     placeholder = escape(str(props.get("placeholder") or ""))
     return f'<input id="{cid}" class="form-control" value="{value}" placeholder="{placeholder}" disabled>'
+
+
+def _table(table: dict) -> str:
+    """A chart's table view from its data (_components/chart.data_table), as the browser draws it."""
+    cls = [' class="num"' if n else "" for n in table["numeric"]]
+    head = "".join(f'<th scope="col"{c}>{escape(name)}</th>' for name, c in zip(table["columns"], cls))
+    body = "".join("<tr>" + "".join(f"<td{c}>{escape(v)}</td>" for v, c in zip(row, cls)) + "</tr>" for row in table["rows"])
+    note = f'<p class="small table-note">{escape(table["note"])}</p>' if table["note"] else ""
+    return (f'<div class="table-responsive"><table class="table table-sm data-table"><caption>{escape(table["caption"])}'
+            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</div>")

@@ -7,14 +7,12 @@ import io
 
 import pandas as pd
 import pytest
-from dash import html
-
-from tests.conftest import components, text_of
+from tests.conftest import components
 
 
-def _body_rows(component) -> list:
-    """The <tr> of every <tbody> in a component tree."""
-    return [row for node in components(component) if isinstance(node, html.Tbody) for row in node.children]
+def _table_of(page, chart_id: str) -> dict:
+    """The table view's data (drawn by the browser when opened) of chart `chart_id` in a page."""
+    return next(c.data for c in components(page) if getattr(c, "id", None) == {"deferred": "table-view", "key": chart_id})
 
 
 def _frame(n: int) -> pd.DataFrame:
@@ -31,20 +29,37 @@ def test_table_view_caps_rows_and_says_so(dash_app, lang, note):
 
     assert chart.MAX_TABLE_ROWS == 60
     table = chart.data_table(_frame(1500), "caption", lang)
-    rows = _body_rows(table)
-    assert len(rows) == chart.MAX_TABLE_ROWS
-    assert note in text_of(table)
-    first = rows[1].children                       # cells as shown: locale numbers, empty for missing
-    assert [c.children for c in first] == ["p1", "1,234.5" if lang == "en" else "1\u00a0234,5", ""]
-    assert first[1].className == "num" and rows[-1].children[0].children == "p59"
+    assert len(table["rows"]) == chart.MAX_TABLE_ROWS
+    assert table["note"] == note and table["columns"] == ["Period", "Value", "Flag"]
+    assert table["rows"][1] == ["p1", "1,234.5" if lang == "en" else "1\u00a0234,5", ""]  # as shown: locale numbers, empty for missing
+    assert table["numeric"] == [False, True, False] and table["rows"][-1][0] == "p59"
 
 
 def test_table_view_short_table_is_whole_without_note(dash_app):
     from dashboards._components import chart
 
     table = chart.data_table(_frame(chart.MAX_TABLE_ROWS), "caption", "en")
-    assert len(_body_rows(table)) == chart.MAX_TABLE_ROWS
-    assert "rows are shown" not in text_of(table)
+    assert len(table["rows"]) == chart.MAX_TABLE_ROWS and table["note"] is None
+
+
+def test_table_view_in_the_pre_rendered_page(dash_app):
+    """Before scripts run (or without them) the table view is in the page's HTML, escaped."""
+    from dashboards._components import chart
+    from dashboards._static_html import to_html
+
+    frame = _frame(3).assign(Period=["<b>x</b>", "p1", "p2"])
+    block = chart.chart_block("c", "en", "T", "", {"data": [], "layout": {}}, "",
+                              _chart_data(frame), ["source"], tools=False)
+    page = to_html(block)
+    assert "<caption>T</caption>" in page and "<td>&lt;b&gt;x&lt;/b&gt;</td>" in page
+    assert '<td class="num">1,234.5</td>' in page and page.count("<tr>") == 4
+
+
+def _chart_data(frame):
+    from dashboards._charts import ChartData
+    from dashboards._export import About
+
+    return ChartData(frame, About(title="T", lang="en", version="v", published="2026-01-01"), "/x")
 
 
 @pytest.mark.parametrize("lang, word", [("en", "rows are shown"), ("bg", "Показани са първите")])
@@ -60,10 +75,9 @@ def test_statistics_page_table_capped_but_download_complete(dash_app, monkeypatc
     assert total > 20
     monkeypatch.setattr(chart, "MAX_TABLE_ROWS", 20)
     page = statistics.layout(theme="protection", **query)
-    block = next(c for c in components(page) if getattr(c, "id", None) == "statistics-protection")
-    details = next(c for c in block.children if isinstance(c, html.Details))
-    assert len(_body_rows(details)) == 20
-    assert word in text_of(details) and f" {total} " in text_of(details).replace("\u00a0", " ")
+    table = _table_of(page, "statistics-protection")
+    assert len(table["rows"]) == 20
+    assert word in table["note"] and f" {total} " in table["note"].replace("\u00a0", " ")
 
     client = dash_app.server.test_client()
     csv = pd.read_csv(io.BytesIO(client.get(f"/download/statistics-protection.csv?series={query['series']}"
@@ -84,5 +98,5 @@ def test_table_view_of_a_long_statistics_chart_is_the_start_of_its_rows(dash_app
     full = statistics.build(snap, "protection", {"by": "citizenship"}, "en")[3].frame
     assert total == len(full) > chart.MAX_TABLE_ROWS
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), full.head(chart.MAX_TABLE_ROWS).reset_index(drop=True))
-    text = text_of(chart.data_table(data, "caption", "en"))
-    assert f"of {total:,} rows" in text and len(_body_rows(chart.data_table(data, "caption", "en"))) == chart.MAX_TABLE_ROWS
+    table = chart.data_table(data, "caption", "en")
+    assert f"of {total:,} rows" in table["note"] and len(table["rows"]) == chart.MAX_TABLE_ROWS

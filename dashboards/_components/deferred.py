@@ -3,18 +3,20 @@
 Dash draws every component of a page as it loads, whether it is shown or not. On the plan page the
 closed table views under the charts and the list of measures for phones (hidden on wide screens)
 were 570 of its 840 components, and ~90 ms of its time to the first chart. Such a part is sent as
-data (a dcc.Store holding the component) next to an empty slot; a clientside callback puts it in the
-slot when it is wanted: a table view when it is first opened, the phone list on narrow screens
-(at once, or when the window becomes narrow). The page's pre-rendered HTML (_static_html) writes
-the part in place, for the first paint and for readers without JavaScript.
+data (a dcc.Store holding the component, or what it is made of) next to an empty slot; a
+clientside callback puts it in the slot when it is wanted: a table view when it is first opened
+(_components/chart.py), the phone list on narrow screens (at once, or when the window becomes
+narrow). The page's pre-rendered HTML (_static_html) writes the part in place, for the first paint
+and for readers without JavaScript.
 """
 from __future__ import annotations
 
-from dash import MATCH, Input, Output, State, clientside_callback, dcc, html
+from dash import MATCH, Input, Output, clientside_callback, dcc, html
 
 
 def deferred(kind: str, key: str, content, class_name: str | None = None) -> list:
-    """[data, slot] for `content`, drawn into the slot by the callback for `kind` (below)."""
+    """[data, slot] for `content` (a component, or data its kind's callback makes one of), drawn
+    into the slot by the callback for `kind`: "when-narrow" below, "table-view" in chart.py."""
     store = dcc.Store(id={"deferred": kind, "key": key})
     # Set after construction: Dash's constructor refuses a component outside `children`, but sends
     # one in any property as its JSON, which is what the callback puts in the slot.
@@ -23,21 +25,9 @@ def deferred(kind: str, key: str, content, class_name: str | None = None) -> lis
 
 
 def opener(kind: str, key: str, *children, **props) -> html.Summary:
-    """The <summary> whose first click draws the deferred part of `kind` and `key`."""
+    """The <summary> whose first click draws the deferred part of `kind` and `key` (inside a <details>)."""
     return html.Summary(list(children), id={"deferred-open": kind, "key": key}, **props)
 
-
-# A closed <details>: drawn when first opened (by mouse or keyboard, both click the summary).
-clientside_callback(
-    """function (clicks, content, drawn) {
-        return clicks && !drawn ? content : window.dash_clientside.no_update;
-    }""",
-    Output({"deferred-slot": "on-open", "key": MATCH}, "children"),
-    Input({"deferred-open": "on-open", "key": MATCH}, "n_clicks"),
-    State({"deferred": "on-open", "key": MATCH}, "data"),
-    State({"deferred-slot": "on-open", "key": MATCH}, "children"),
-    prevent_initial_call=True,
-)
 
 # Shown on narrow screens only (Bootstrap's md breakpoint): drawn there, or when the window narrows
 # (then only if its slot is still on the page; a later page with the same slot replaces the content).

@@ -1,0 +1,46 @@
+"""Dash's responses are encoded by dashboards/_json.py: the same JSON as plotly's encoder gives,
+safe inside HTML, for every kind of value the pages use."""
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from dash import dcc, html
+from plotly.io.json import to_json_plotly
+
+
+def test_json_odd_values_encode_as_plotly_does(dash_app):
+    from dashboards._json import to_json
+
+    value = {
+        "component": html.Div([html.Span("Миграция </script>"), dcc.Store(id="s", data={"a": 1})], id="x"),
+        "numbers": np.arange(3, dtype="int64"), "strided": np.arange(10.0)[::2], "objects": np.array(["a", None], dtype=object),
+        "dates": np.array(["2024-01-01", "2024-02-01"], dtype="datetime64[D]"), "missing": [pd.NaT, pd.NA, float("nan")],
+        "scalars": [np.int64(7), np.float32(0.5), np.bool_(True), decimal.Decimal("1.5")],
+        "when": datetime.datetime(2024, 5, 6, 7, 8, 9), "series": pd.Series([1.5, 2.5]), "separators": "\u2028",
+    }
+    ours = to_json(value)
+    mine, theirs = json.loads(ours), json.loads(to_json_plotly(value))
+    # datetime64 arrays: orjson writes the time of day too; plotly.js reads both as the same dates
+    assert mine.pop("dates") == ["2024-01-01T00:00:00", "2024-02-01T00:00:00"] and theirs.pop("dates") == ["2024-01-01", "2024-02-01"]
+    assert mine == theirs
+    assert "</" not in ours and "\u2028" not in ours  # stays inert inside a <script> in HTML
+
+
+@pytest.mark.parametrize("path", ["/", "/plan?goal=II&lang=en", "/statistics/protection?by=citizenship",
+                                  "/plan/measure/2024-038", "/institutions/DAB", "/data", "/embed/statistics-protection"])
+def test_json_page_layouts_same_as_plotly_encoding(dash_app, path):
+    import dash.dash
+
+    from dashboards._json import to_json
+    from dashboards._router import render
+
+    assert dash.dash.to_json is to_json  # installed where Dash encodes layouts (and callback answers)
+    pathname, _, search = path.partition("?")
+    with dash_app.server.test_request_context(path):
+        page = render(pathname, f"?{search}" if search else "")
+    assert json.loads(to_json(page)) == json.loads(to_json_plotly(page))
