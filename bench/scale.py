@@ -14,8 +14,8 @@ table, each in its own worker process (RSS per worker, as under gunicorn), side 
    of this shared machine.
 3. Prints per case the median and p95 of both, the ratio of the p95s (5M / embedded) and PASS/FAIL
    against p95 <= 2x embedded, beside the time spent inside the data layer (dashboards._stats
-   selections, the API's query) and the ratio of response sizes; then peak RSS per worker against
-   400 MB, and why cases over 2x are over.
+   selections, the API's query) and the ratio of response sizes (a page's queries pooled); then
+   peak RSS per worker against 400 MB, and why cases over 2x are over, with each of their queries.
 
 Peak RSS is each worker's high-water mark (VmHWM: loading, every render and query included).
 `--plain` loads every table as plain pandas (the old way) to compare; `--table-rows N` caps the
@@ -159,8 +159,9 @@ def worker() -> int:
             for search in searches:
                 payload = {**ROUTER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
                                                 {"id": "_pages_location", "property": "search", "value": search}]}
-                record(f"callback {path}", lambda: client.post("/_dash-update-component", json=payload))
-                record(f"layout {path}",
+                # "<case>\t<query>": reported per page, with each query's own figures where a page is over
+                record(f"callback {path}\t{search}", lambda: client.post("/_dash-update-component", json=payload))
+                record(f"layout {path}\t{search}",
                        lambda: client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}{search}"}))
         for url in API_CASES:
             record(f"api {url[len('/api/v1/'):]}", lambda: client.get(url))
@@ -270,8 +271,17 @@ def _table_rows() -> int:
     return MAX_TABLE_ROWS
 
 
-def report(args, small, large, times, rss, peak) -> int:
+def _per_page(times: dict) -> dict:
+    """case -> calls, the queries of a page pooled ("layout /plan\t?goal=II" -> "layout /plan")."""
+    out: dict = {}
+    for case, values in times.items():
+        out.setdefault(case.split("\t")[0], []).extend(values)
+    return out
+
+
+def report(args, small, large, by_query, rss, peak) -> int:
     a, b = small.label, large.label
+    times = {w: _per_page(by_query[w]) for w in (a, b)}
     print(f"\nobservations: {small.info['rows']:,} rows (embedded) vs {large.info['rows']:,} rows (synthetic); "
           f"{args.rounds} rounds; times in ms (server side, page cache off)")
     print("  p95 x = 5M p95 / embedded p95; data = median ms inside the data layer (dashboards._stats selections,"
@@ -332,9 +342,13 @@ def report(args, small, large, times, rss, peak) -> int:
               f"{RATIO_TARGET:g}x (and over 1 ms) in {len(slow_data)}"
               + (f" ({', '.join(slow_data)})" if slow_data else "")
               + f"; their responses are {statistics.median(p[4] for p in page_failures):.1f}x larger (median): "
-              "monthly series since 2008 show 216 periods where the embedded annual ones show about 17, so the "
-              f"figures carry 12x more points and the table views up to {args.table_rows or _table_rows()} rows (dashboards/_components/chart.py) "
-              "— rendering and encoding them is the difference (try --table-rows 20).")
+              "monthly series since 2008 show 216 periods where the embedded annual ones show about 17, so their "
+              "figures carry 12x more points. Each query of those pages on its own (medians and p95, ms):")
+        for case, *_ in page_failures:
+            for query in (q for q in by_query[a] if q.split("\t")[0] == case):
+                x, y = ([v[0] for v in by_query[w][query]] for w in (a, b))
+                print(f"  {query.replace(chr(9), ' ') or case:60} embedded {statistics.median(x):5.1f} / {percentile(x, 0.95):5.1f}"
+                      f"   5M {statistics.median(y):5.1f} / {percentile(y, 0.95):5.1f}   p95 x {percentile(y, 0.95) / percentile(x, 0.95):4.2f}")
     api_failures = [c for c in apis if c in failures]
     if api_failures:
         print(f"API queries over {RATIO_TARGET:g}x: {len(api_failures)} — each filters or sorts the whole table "
