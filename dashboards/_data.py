@@ -147,6 +147,12 @@ class Compact:
     def restore(self, part: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
         """Rows of the compact frame (any selection, index = row numbers) as published: every
         column, or `columns` — built as Arrow in the published types and converted like a read."""
+        out = self.arrow(part, columns).to_pandas()
+        out.index = part.index
+        return out
+
+    def arrow(self, part: pd.DataFrame, columns: list[str] | None = None) -> pa.Table:
+        """The same rows as an Arrow table in the published types (to add rows to before converting)."""
         positions = np.asarray(part.index, dtype=np.int64)
         names = columns or self.columns
         arrays = []
@@ -163,9 +169,7 @@ class Compact:
                                                              self.categories[name]).cast(self.types[name]))
             else:
                 arrays.append(pa.array(column.to_numpy(), from_pandas=True).cast(self.types[name]))
-        out = pa.Table.from_arrays(arrays, names=list(names)).to_pandas()
-        out.index = part.index
-        return out
+        return pa.Table.from_arrays(arrays, names=list(names))
 
     def texts(self, name: str, positions: np.ndarray) -> pd.Series:
         """One split column for rows `positions`, as published."""
@@ -203,6 +207,13 @@ class Snapshot:
         if compact is None:
             return frame if columns is None else frame[columns]
         return compact.restore(frame, columns)
+
+    def arrow_rows(self, name: str, part: pd.DataFrame, columns: list[str]) -> pa.Table:
+        """`rows(name, part, columns)` as an Arrow table in the published types."""
+        compact = self.compact.get(name)
+        if compact is None:
+            return pa.Table.from_pandas(part[columns], preserve_index=False)
+        return compact.arrow(part, columns)
 
     @property
     def published(self) -> str:

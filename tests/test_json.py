@@ -44,3 +44,23 @@ def test_json_page_layouts_same_as_plotly_encoding(dash_app, path):
     with dash_app.server.test_request_context(path):
         page = render(pathname, f"?{search}" if search else "")
     assert json.loads(to_json(page)) == json.loads(to_json_plotly(page))
+
+
+@pytest.mark.parametrize("path", ["/", "/plan?goal=II&lang=en", "/statistics/protection?by=citizenship",
+                                  "/statistics/asylum?by=citizenship", "/statistics/trafficking?by=sex",
+                                  "/plan/measure/2024-038", "/embed/statistics-protection"])
+def test_json_figures_sent_as_plotly_would_send_them(dash_app, path):
+    """Figures skip plotly's deep copy on the way out; what is sent is what plotly's to_dict gives."""
+    import plotly.graph_objects as go
+    from dash import dcc
+
+    from dashboards._json import to_json
+    from dashboards._router import render
+    from tests.conftest import components
+
+    pathname, _, search = path.partition("?")
+    with dash_app.server.test_request_context(path):
+        graphs = [c for c in components(render(pathname, f"?{search}" if search else "")) if isinstance(c, dcc.Graph)]
+    assert graphs
+    for graph in graphs:
+        assert json.loads(to_json(graph.figure)) == json.loads(to_json_plotly(go.Figure.to_dict(graph.figure)))

@@ -70,7 +70,9 @@ def reference_select(obs: pd.DataFrame, series: str, by, years, lang: str, top: 
         summed = summed.assign(key=OTHER, flag=None, freq=other["freq"].iloc[0],
                                source_ref=t("stats.other_ref", lang, n=len(ranking) - top))
         rows = pd.concat([rows[rows["key"].isin(keep)], summed], ignore_index=True)
-    rows["label"] = [t("stats.total", lang) if k == "total" else value_label(used, k, lang) for k in rows["key"]]
+        rows = rows.astype({"flag": obs["flag"].dtype})  # summed rows have no flag; the column keeps its type
+    rows["label"] = pd.Series([t("stats.total", lang) if k == "total" else value_label(used, k, lang) for k in rows["key"]],
+                              index=rows.index, dtype="str")  # text, even when there are no rows
     order = {k: i for i, k in enumerate(rows.groupby("key")["value"].sum().sort_values(ascending=False).index)}
     rows = rows.assign(_o=rows["key"].map(order)).sort_values(["period", "_o"]).drop(columns="_o")
     columns = ["period", "year", "freq", "key", "label", "value", "flag", "unit", "source_id", "source_ref"]
