@@ -40,9 +40,9 @@ def statistics_summary(rows: pd.DataFrame, name: str, unit: str, used: str | Non
     keys = rows["key"].to_numpy(dtype=object)[ok]
     if used is None or len(set(keys.tolist())) == 1:
         by_period = np.bincount(period_code, weights=value, minlength=len(periods))
-        parts.append(t("summary.latest", lang, period=last, value=number(by_period[-1], lang), unit=unit)
-                     + (_change(by_period[-1], by_period[-2], periods[-2], lang) if len(periods) > 1 else "")
-                     + ".")
+        latest = t("summary.latest", lang, period=last, value=number(by_period[-1], lang), unit=unit) \
+            + (_change(by_period[-1], by_period[-2], periods[-2], lang) if len(periods) > 1 else "")
+        parts.append(latest if latest.endswith(".") else latest + ".")   # "… от 2020 г." ends a sentence already
         if len(periods) > 2:
             peak = int(np.argmax(by_period))          # the first period with the highest total
             parts.append(t("summary.peak", lang, period=periods[peak], value=number(by_period[peak], lang)))

@@ -54,6 +54,17 @@ def test_statistics_flags_are_marked_in_summary_and_table(stats, snap):
     assert "17 values carry a flag (rounded)" in text_of(statistics.layout(theme="asylum", lang="en"))
 
 
+@pytest.mark.parametrize("lang, sentence", [
+    ("bg", "през 2021 г. – 466 лица, с 2 % повече от 2020 г. Най-високата"),
+    ("en", "in 2021, 466 persons, 2% more than in 2020. The highest"),
+])
+def test_statistics_summary_reads_as_sentences(stats, snap, lang, sentence):
+    """The generated text under a chart: one full stop between sentences, also after "2020 г."."""
+    statistics, _ = stats
+    _, _, _, data = statistics.build(snap, "trafficking", {}, lang)
+    assert sentence in data.summary.replace("\u00a0", " ") and ".." not in data.summary
+
+
 def test_statistics_empty_state_names_the_years(stats, snap):
     from dashboards._figures import statistics_figure
 
