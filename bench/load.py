@@ -605,7 +605,7 @@ def report(args, records: list[Record], wrk: dict, publisher: Publisher, publish
     answered = [r for r in records if r.status]
     say(f"\n== Load: {args.users} users, {seconds:.1f} s, think {args.think_min:g}-{args.think_max:g} s, "
         f"{len(pids[0])} gunicorn workers x {os.environ.get('GUNICORN_THREADS', 4)} threads")
-    say(f"  requests drawn from: " + ", ".join(f"{v} {k}" for k, v in plan_summary.items()))
+    say("  requests drawn from: " + ", ".join(f"{v} {k}" for k, v in plan_summary.items()))
 
     # latency per kind
     say(f"\n== Latency (ms) and throughput (req/s), all {len(answered)} responses")
@@ -754,7 +754,7 @@ def report(args, records: list[Record], wrk: dict, publisher: Publisher, publish
     for r in footer_bad[:5]:
         say(f"    mismatch: {r.kind} {r.label} header {r.header} footer {r.body} at t={r.start - origin:.2f} s")
     if calibration:
-        say(f"  not read (no version in the footer): " + "; ".join(f"{p} ({why})" for p, why in calibration.items()))
+        say("  not read (no version in the footer): " + "; ".join(f"{p} ({why})" for p, why in calibration.items()))
     if error_pages:
         say(f"  responses without a footer (the friendly error page?): {len(error_pages)}")
     lags = []

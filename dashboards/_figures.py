@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards._i18n import number, t
+from dashboards._queries import present
 
 FONT = "Sofia Sans, Segoe UI, Roboto, Arial, sans-serif"
 INK, MUTED, GRID = "#1b1f24", "#565e68", "#e3e7ed"
@@ -157,7 +158,7 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     ]
     actual = [(y, min(max(p * 100, -50), 150), h, s) for y, a, p, h, s in
               zip(rows_y, rows["actual_value"].tolist(), rows["progress"].tolist(), hover, rows["status"].tolist())
-              if a == a and a is not None and p == p and p is not None]
+              if present(a) and present(p)]
     if actual:
         traces.append(dict(
             type="scatter", x=[a[1] for a in actual], y=[a[0] for a in actual],

@@ -156,7 +156,8 @@ def goal_labels(snap: Snapshot, lang: str) -> dict[str, str]:
     return snap.cached(("goal_labels", lang), compute)
 
 
-def _present(value) -> bool:
+def present(value) -> bool:
+    """A value is there: not None and not NaN (how pandas gives an empty cell of a number column)."""
     return value is not None and value == value
 
 
@@ -165,7 +166,7 @@ def goal_status_counts(snap: Snapshot, indicators: pd.DataFrame, lang: str) -> p
     names = goal_labels(snap, lang)
     order = {g: i for i, g in enumerate(names)}
     counts = Counter((g, s) for g, s in zip(indicators["goal"].tolist(), indicators["status"].tolist())
-                     if _present(g) and _present(s))
+                     if present(g) and present(s))
     keys = sorted(counts, key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
     return pd.DataFrame({"goal": [g for g, _ in keys], "status": [s for _, s in keys],
                          "indicators": [counts[k] for k in keys],
@@ -180,10 +181,10 @@ def goal_summary(snap: Snapshot, measures: pd.DataFrame, indicators: pd.DataFram
                                     measures["budget_shared_with"].tolist()):
         row = per_goal.setdefault(goal, [0, []])
         row[0] += 1
-        if _present(budget) and not (isinstance(shared, str) and shared in ids):
+        if present(budget) and not (isinstance(shared, str) and shared in ids):
             row[1].append(budget)
     counted = Counter(indicators["goal"].tolist())
-    numeric = Counter(g for g, v in zip(indicators["goal"].tolist(), indicators["target_value"].tolist()) if _present(v))
+    numeric = Counter(g for g, v in zip(indicators["goal"].tolist(), indicators["target_value"].tolist()) if present(v))
     goals = list(per_goal)
     return pd.DataFrame({"goal": goals, "measures": [per_goal[g][0] for g in goals],
                          "budget_bgn": [math.fsum(per_goal[g][1]) for g in goals],

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import dash
-import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboards import _data
 from dashboards._components.query import parse
-from dashboards._components.shell import href, page
+from dashboards._components.shell import page
 from dashboards._i18n import day, number, t
 from dashboards._queries import label_column
 from etl.schemas import TABLES

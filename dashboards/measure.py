@@ -14,7 +14,7 @@ from dashboards._components.query import parse
 from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import baseline_target_figure
 from dashboards._i18n import day, money, number, t
-from dashboards._queries import goal_labels, label_column, measure_title, plan_indicators
+from dashboards._queries import goal_labels, label_column, measure_title, plan_indicators, present
 from dashboards.plan import dumbbell_rows, dumbbell_summary, indicator_table
 
 dash.register_page(__name__, path_template="/plan/measure/<measure_id>", title="Мярка")
@@ -26,7 +26,7 @@ def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
     rows = []
     for r in indicators.to_dict("records"):
         def cell(text, value):
-            shown = number(value, lang) if value is not None and value == value else "–"
+            shown = number(value, lang) if present(value) else "–"
             # the text as written, or nothing (an empty cell is NaN here: never show "nan")
             return html.Td([html.Div(shown, className="num"), html.Div(text if isinstance(text, str) else "", className="as-written")])
         status = t(f"status.{r['status']}", lang) + (f" ({t('status.manual', lang)})" if r["status_source"] == "manual" else "")

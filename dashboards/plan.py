@@ -20,7 +20,7 @@ from dashboards._figures import baseline_target_figure, goal_status_figure
 from dashboards._i18n import money, month_or_day, number, percent, t
 from dashboards._queries import (budget_total, filter_measures, goal_labels, goal_options, goal_status_counts,
                                  goal_summary, institution_options, institutions_by_measure, label_column,
-                                 measure_facets, measure_title, plan_indicators)
+                                 measure_facets, measure_title, plan_indicators, present)
 
 dash.register_page(__name__, path="/plan", nav_order=3, nav_key="nav.plan", title="План за действие")
 MAX_DUMBBELLS = 30
@@ -125,7 +125,7 @@ def _texts(indicators: pd.DataFrame, lang: str) -> dict:
         label = f"{n.rstrip('.')}. {name}"
         u = units.get(unit, "")
         out[key] = (label, u, f"<b>{label}</b><br>{names[0]}: {number(b, lang)} {u}<br>{names[1]}: {number(tv, lang)} {u}"
-                    + (f"<br>{names[2]}: {number(a, lang)} {u}" if a == a and a is not None else ""))
+                    + (f"<br>{names[2]}: {number(a, lang)} {u}" if present(a) else ""))
     return out
 
 

@@ -3,8 +3,6 @@ definition and source, tools (download the data, save the image, share, cite, em
 same rows as a table (the non-visual alternative)."""
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import plotly.graph_objects as go
 from dash import MATCH, Input, Output, State, clientside_callback, dcc, html
@@ -13,6 +11,7 @@ from dashboards._charts import ChartData, view_query
 from dashboards._components.deferred import deferred, opener
 from dashboards._export import file_name
 from dashboards._i18n import number, t
+from dashboards._queries import present
 
 # The table view is the chart's non-visual alternative, not the data file: a long table is not
 # read row by row, it is downloaded (every row is in the CSV/Excel, and the note under the table
@@ -29,10 +28,6 @@ def graph_config(filename: str, lang: str) -> dict:
     }
 
 
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
 def data_table(data: ChartData | pd.DataFrame, caption: str, lang: str) -> dict:
     """The table view's content, as data: the browser draws it (TABLE_VIEW) when it is opened, and
     _static_html writes it into the pre-rendered page. Cells as shown, numbers formatted by locale
@@ -44,10 +39,10 @@ def data_table(data: ChartData | pd.DataFrame, caption: str, lang: str) -> dict:
     for c, is_number in zip(shown.columns, numeric):
         values = shown[c].tolist()
         if is_number:
-            texts = {v: number(v, lang, None) for v in set(values) if not _is_missing(v)}   # each value once
-            columns.append(["" if _is_missing(v) else texts[v] for v in values])
+            texts = {v: number(v, lang, None) for v in set(values) if present(v)}   # each value once
+            columns.append([texts[v] if present(v) else "" for v in values])
         else:
-            columns.append(["" if _is_missing(v) else str(v) for v in values])
+            columns.append([str(v) if present(v) else "" for v in values])
     note = t("chart.table_truncated", lang, shown=number(len(shown), lang), total=number(total, lang)) \
         if total > len(shown) else None
     return {"caption": caption, "columns": [str(c) for c in shown.columns], "numeric": numeric,

@@ -14,7 +14,7 @@ import yaml
 
 from etl.plan.budget import read_budget, read_deadline
 from etl.plan.cells import Cell, PlanDocument
-from etl.plan.indicators import Indicator, read_indicators, tidy
+from etl.plan.indicators import read_indicators, tidy
 from etl.plan.institutions import registry
 from etl.plan.structure import MeasureRow, PlanStructure, find_structure
 from etl.problems import EtlError, Problem, rel
