@@ -2,7 +2,6 @@
 2008Q1 quarters; real files (constants checked by eye) and fixtures."""
 from __future__ import annotations
 
-
 import pytest
 
 from etl.sources import eurostat_legacy

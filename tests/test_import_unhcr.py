@@ -2,7 +2,6 @@
 file), the yearly totals the importer adds, and rows split by procedure that are summed."""
 from __future__ import annotations
 
-
 import pytest
 
 from etl.sources import unhcr
