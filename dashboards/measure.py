@@ -15,7 +15,7 @@ from dashboards._components.shell import href, page, status_banner
 from dashboards._figures import baseline_target_figure
 from dashboards._i18n import day, money, number, t
 from dashboards._queries import goal_labels, label_column, measure_title, plan_indicators, present
-from dashboards.plan import dumbbell_rows, dumbbell_summary, indicator_table
+from dashboards.plan import dumbbell_rows_of, dumbbell_summary, indicator_table
 
 dash.register_page(__name__, path_template="/plan/measure/<measure_id>", title="Мярка")
 
@@ -135,7 +135,7 @@ def layout(measure_id: str | None = None, **query):
         html.H2(t("measure.indicators", lang)),
         _indicator_rows(indicators, lang),
     ]
-    rows = dumbbell_rows(indicators, lang, snap)
+    rows = dumbbell_rows_of(snap, indicators, lang)
     if len(rows):
         data = ChartData(indicator_table(rows, lang),
                          about_for(snap, lang, f"{t('measure.number', lang, number=m['number'].rstrip('.'))}: "

@@ -95,22 +95,23 @@ def _all_grid_rows(snap, lang: str) -> dict[str, dict]:
     return snap.cached(("plan_grid_rows", lang), compute)
 
 
-def dumbbell_rows(indicators: pd.DataFrame, lang: str, snap=None) -> pd.DataFrame:
-    """Indicators whose baseline and target are both numbers and differ: they share one scale.
-
-    With `snap`, `indicators` must come from `plan_indicators(snap, ...)`: the rows are then taken
-    from the version's cache of every indicator's row instead of being formatted again."""
-    if snap is not None:
-        every = snap.cached(("plan_dumbbells", lang), lambda: dumbbell_rows(plan_indicators(snap, snap["measures"], lang), lang))
-        wanted = set(indicators.index.tolist())
-        keep = [i for i, k in enumerate(every.index.tolist()) if k in wanted]
-        return every if len(keep) == len(every) else every.iloc[keep]
+def dumbbell_rows(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicators whose baseline and target are both numbers and differ: they share one scale."""
     baseline, target = indicators["baseline_value"].to_numpy(), indicators["target_value"].to_numpy()
     ok = indicators[~np.isnan(baseline) & ~np.isnan(target) & (baseline != target)]
     texts = _texts(ok, lang)
     keys = ok.index.tolist()
     return ok.assign(**{name: pd.Series([texts[k][i] for k in keys], index=ok.index, dtype="str")
                         for i, name in enumerate(("label", "unit_label", "hover"))})
+
+
+def dumbbell_rows_of(snap, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`dumbbell_rows` of `indicators` (rows of `plan_indicators(snap, ...)`), taken from every
+    indicator's rows made once per data version instead of being formatted again."""
+    every = snap.cached(("plan_dumbbells", lang), lambda: dumbbell_rows(plan_indicators(snap, snap["measures"], lang), lang))
+    wanted = set(indicators.index.tolist())
+    keep = [i for i, k in enumerate(every.index.tolist()) if k in wanted]
+    return every if len(keep) == len(every) else every.iloc[keep]
 
 
 def _texts(indicators: pd.DataFrame, lang: str) -> dict:
@@ -177,7 +178,7 @@ def build(snap, query: dict, lang: str) -> dict:
     measures = selected_measures(snap, state)
     indicators = plan_indicators(snap, measures, lang)
     counts = goal_status_counts(snap, indicators, lang)
-    dumbbells = dumbbell_rows(indicators, lang, snap)
+    dumbbells = dumbbell_rows_of(snap, indicators, lang)
     shown = dumbbells.head(MAX_DUMBBELLS)
     year = int(snap["plans"]["plan_year"].max())
     plan_source = snap["plans"]["source_id"].tolist()

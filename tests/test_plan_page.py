@@ -1,6 +1,7 @@
 """/plan: filters from the URL, the measures table, both languages; one browser test per language."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.conftest import choose, components
@@ -49,6 +50,8 @@ def test_plan_page_charted_indicators_share_one_scale(plan_page, snap):
     rows = plan_page.dumbbell_rows(indicators, "bg")
     # every charted indicator has a numeric baseline and a different numeric target
     assert len(rows) and (rows["baseline_value"] != rows["target_value"]).all()
+    # the page takes them from the rows made once per version: the same rows
+    pd.testing.assert_frame_equal(plan_page.dumbbell_rows_of(snap, indicators, "bg"), rows)
     assert "76. Брой проведени семинари" in rows["label"].tolist()
     summary = plan_page.dumbbell_summary(rows, len(indicators), "bg")
     assert summary.startswith(f"{len(rows)} от {len(indicators)} индикатора имат числова текуща и целева стойност")
