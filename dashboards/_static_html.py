@@ -97,5 +97,5 @@ def _table(table: dict) -> str:
     head = "".join(f'<th scope="col"{c}>{escape(name)}</th>' for name, c in zip(table["columns"], cls))
     body = "".join("<tr>" + "".join(f"<td{c}>{escape(v)}</td>" for v, c in zip(row, cls)) + "</tr>" for row in table["rows"])
     note = f'<p class="small table-note">{escape(table["note"])}</p>' if table["note"] else ""
-    return (f'<div class="table-responsive"><table class="table table-sm data-table"><caption>{escape(table["caption"])}'
+    return (f'<div class="table-responsive"><table class="{escape(table["className"])}"><caption>{escape(table["caption"])}'
             f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</div>")

@@ -8,6 +8,7 @@ import dash
 from dash import html
 
 from dashboards import _data
+from dashboards._components.chart import table_data, table_view
 from dashboards._components.query import parse
 from dashboards._components.shell import page
 from dashboards._i18n import day, number, t
@@ -43,19 +44,17 @@ def _links(base: str, lang: str) -> list:
 
 def _table_card(snap, name: str, lang: str) -> html.Section:
     spec = TABLES[name]
-    columns = html.Table([
-        html.Caption(t("data.columns_caption", lang, table=name)),
-        html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in ("data.col_column", "data.col_type", "data.col_description")])),
-        html.Tbody([html.Tr([html.Td(html.Code(c.name)), html.Td(c.dtype + (f", {c.unit}" if c.unit else "")),
-                             html.Td(c.en if lang == "en" else c.bg)]) for c in spec.columns]),
-    ], className="table table-sm")
+    columns = table_data(t("data.columns_caption", lang, table=name),
+                         [t(k, lang) for k in ("data.col_column", "data.col_type", "data.col_description")],
+                         [[c.name, c.dtype + (f", {c.unit}" if c.unit else ""), c.en if lang == "en" else c.bg] for c in spec.columns],
+                         class_name="table table-sm columns-table")
     return html.Section([
         html.H3([spec.en if lang == "en" else spec.bg, " ", html.Code(name, className="table-name")], id=f"table-{name}"),
         html.P([t("data.rows", lang, rows=number(len(snap[name]), lang)), " ", coverage(snap, name, lang), " ",
                 t("data.licence", lang)], className="table-facts"),
         html.P([html.Strong(t("data.download", lang) + " ")] + _links(f"/data/{name}", lang)
                + [" · ", html.A("API", href=f"/api/v1/{name}.json")], className="table-downloads"),
-        html.Details([html.Summary(t("data.columns", lang)), html.Div(columns, className="table-responsive")]),
+        table_view(f"columns-{name}", t("data.columns", lang), columns, class_name="columns-view"),
     ], className="catalogue-table")
 
 

@@ -32,3 +32,23 @@ def test_data_catalogue_coverage_is_per_data_version(dash_app, snap):
         f"Years {int(newer['year'].min())}–{int(newer['year'].max())}, {newer['series'].nunique()} statistical series.")
     assert data.coverage(other, "observations", "en") != first
     assert data.coverage(snap, "observations", "en") == first
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_data_catalogue_lists_every_column_in_the_page_language(dash_app, lang):
+    """Each table's columns (name, type, description) are there to open: drawn in the browser when
+    opened, and written into the pre-rendered page."""
+    from dashboards import data
+    from dashboards._static_html import to_html
+    from etl.schemas import TABLES
+    from tests.conftest import components
+
+    page = data.layout(lang=lang)
+    views = {c.id["key"]: c.data for c in components(page) if isinstance(getattr(c, "id", None), dict)
+             and c.id.get("deferred") == "table-view"}
+    html_text = to_html(page)
+    for name, spec in TABLES.items():
+        rows = views[f"columns-{name}"]["rows"]
+        assert [r[0] for r in rows] == [c.name for c in spec.columns]
+        assert [r[2] for r in rows] == [c.en if lang == "en" else c.bg for c in spec.columns]
+        assert f"<td>{spec.columns[0].name}</td>" in html_text

@@ -45,8 +45,19 @@ def data_table(data: ChartData | pd.DataFrame, caption: str, lang: str) -> dict:
             columns.append([str(v) if present(v) else "" for v in values])
     note = t("chart.table_truncated", lang, shown=number(len(shown), lang), total=number(total, lang)) \
         if total > len(shown) else None
-    return {"caption": caption, "columns": [str(c) for c in shown.columns], "numeric": numeric,
-            "rows": [list(cells) for cells in zip(*columns)], "note": note}
+    return table_data(caption, [str(c) for c in shown.columns], [list(cells) for cells in zip(*columns)], numeric, note)
+
+
+def table_data(caption: str, columns: list[str], rows: list[list[str]], numeric: list[bool] | None = None,
+               note: str | None = None, class_name: str = "table table-sm data-table") -> dict:
+    """A table as data for TABLE_VIEW: cell texts as shown, which columns are numbers (aligned right)."""
+    return {"caption": caption, "columns": columns, "numeric": numeric or [False] * len(columns), "rows": rows,
+            "note": note, "className": class_name}
+
+
+def table_view(key: str, label: str, table: dict, class_name: str = "chart-table") -> html.Details:
+    """A closed <details> whose table (`table_data`) is drawn in the browser when first opened."""
+    return html.Details([opener("table-view", key, label), *deferred("table-view", key, table)], className=class_name)
 
 
 # Draws a table view (data_table's data) as Dash components when it is first opened (its
@@ -64,7 +75,7 @@ TABLE_VIEW = """function (clicks, table, drawn) {
     var body = el("Tbody", {}, table.rows.map(function (row) {
         return el("Tr", {}, row.map(function (v, i) { return el("Td", numeric[i] ? {className: "num"} : {}, v); }));
     }));
-    var parts = [el("Table", {className: "table table-sm data-table"}, [el("Caption", {}, table.caption), head, body])];
+    var parts = [el("Table", {className: table.className}, [el("Caption", {}, table.caption), head, body])];
     if (table.note) { parts.push(el("P", {className: "small table-note"}, table.note)); }
     return el("Div", {className: "table-responsive"}, parts);
 }"""
@@ -128,6 +139,5 @@ def chart_block(chart_id: str, lang: str, title: str, subtitle: str, figure: go.
                  + [html.P([html.Strong(t("chart.source", lang) + " ")] + source)], className="chart-meta"),
         *(extra or []),
         chart_tools(chart_id, data, query or {}, lang, title, source_text) if tools else None,
-        html.Details([opener("table-view", chart_id, t("chart.table_view", lang)),
-                      *deferred("table-view", chart_id, data_table(data, title, lang))], className="chart-table"),
+        table_view(chart_id, t("chart.table_view", lang), data_table(data, title, lang)),
     ], className="chart-block", id=chart_id, **{"aria-labelledby": heading_id})
