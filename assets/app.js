@@ -65,14 +65,19 @@ window.migdash.wrapCharts = function () {
     return drawing.size > 0;
   }
   function draw(el, show) {   // now if no other chart is being drawn, else once it has been
+    el.setAttribute("data-chart-queued", "");
     if (!busy()) { drawing.set(el, Date.now()); show(); } else setTimeout(function () { draw(el, show); }, 30);
   }
+  // Printing draws every chart not drawn yet, at once (React's flushSync: before the page is laid out
+  // for print; a chart whose plotly.js is still loading may miss it).
   let printing = false;
-  const waiting = new Set();
+  const waiting = new Set();   // how to show each chart not shown yet
   window.addEventListener("beforeprint", function () {
     printing = true;
-    waiting.forEach(function (show) { show(); });
+    const all = function () { waiting.forEach(function (show) { show(); }); };
+    if (window.ReactDOM && window.ReactDOM.flushSync) window.ReactDOM.flushSync(all); else all();
   });
+  window.addEventListener("afterprint", function () { printing = false; });
   function SizedGraph(props) {
     const layout = props.figure && props.figure.layout;
     const height = layout && layout.height;
@@ -80,18 +85,21 @@ window.migdash.wrapCharts = function () {
     const lazy = Boolean(height && window.IntersectionObserver);
     const [shown, setShown] = React.useState(!lazy || printing);
     React.useLayoutEffect(function () {  // before the first paint: the first chart near is not delayed
-      if (shown) return undefined;
+      if (shown || !lazy) return undefined;
       const el = box.current;
       let done = false;
-      function show() { if (!done) { done = true; setShown(true); } }
-      if (near(el)) { draw(el, show); return function () { done = true; }; }
-      const observer = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) { observer.disconnect(); draw(el, show); }
-      }, {rootMargin: margin() + "px 0px"});
-      observer.observe(el);
+      function show() { if (!done) { done = true; waiting.delete(show); setShown(true); } }
       waiting.add(show);
-      return function () { done = true; observer.disconnect(); waiting.delete(show); };
-    }, [shown]);
+      let observer = null;
+      if (near(el)) draw(el, show);
+      else {
+        observer = new IntersectionObserver(function (entries) {
+          if (entries.some(function (e) { return e.isIntersecting; })) { observer.disconnect(); draw(el, show); }
+        }, {rootMargin: margin() + "px 0px"});
+        observer.observe(el);
+      }
+      return function () { done = true; waiting.delete(show); if (observer) observer.disconnect(); };
+    }, [shown, lazy]);   // lazy: the box comes and goes with the figure's height
     if (!height) return React.createElement(Graph, props);
     const inner = shown ? React.createElement(Graph, props) :
       React.createElement("div", {className: props.className, "data-chart-waiting": props.id || ""});

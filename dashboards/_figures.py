@@ -56,7 +56,9 @@ class Figure(go.Figure):
     array form (`_typed_array`), so that was ~1 ms per long chart for the same JSON."""
 
     def to_plotly_json(self) -> dict:
-        return {"data": self._data, "layout": self._layout}
+        # new outer containers: plotly's __repr__ writes into the layout it is given, and figures
+        # are kept (page cache, per-version caches)
+        return {"data": list(self._data), "layout": dict(self._layout)}
 
 
 def figure(traces: list[dict], layout: dict) -> go.Figure:

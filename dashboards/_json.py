@@ -32,7 +32,10 @@ def _default(value):
         return value.tolist()
     # what plotly's cleaner converts: arrays orjson does not take (object, datetime64, strided…),
     # pandas' missing values, Decimal…
-    return clean_to_json_compatible(value, numpy_allowed=False, datetime_allowed=True, modules=MODULES)
+    cleaned = clean_to_json_compatible(value, numpy_allowed=False, datetime_allowed=True, modules=MODULES)
+    if cleaned is value:      # nothing to make of it: say so (orjson would retry until its recursion limit)
+        raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
+    return cleaned
 
 
 def to_json(value) -> str:

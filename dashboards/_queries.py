@@ -157,8 +157,8 @@ def goal_labels(snap: Snapshot, lang: str) -> dict[str, str]:
 
 
 def present(value) -> bool:
-    """A value is there: not None and not NaN (how pandas gives an empty cell of a number column)."""
-    return value is not None and value == value
+    """A value is there: not None, NA or NaN (how pandas gives an empty cell of a number column)."""
+    return value is not None and value is not pd.NA and value == value
 
 
 def goal_status_counts(snap: Snapshot, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:

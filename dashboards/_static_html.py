@@ -12,7 +12,8 @@ from html import escape
 VOID = {"br", "hr", "img", "input", "meta", "link"}
 SKIP = {"Store", "Clipboard", "Location", "Interval", "Download", "AgGrid"}  # no visible content of their own
 ATTRIBUTES = {"id": "id", "href": "href", "lang": "lang", "role": "role", "title": "title", "hidden": "hidden",
-              "htmlFor": "for", "scope": "scope", "colSpan": "colspan", "rel": "rel", "target": "target"}
+              "htmlFor": "for", "scope": "scope", "colSpan": "colspan", "rel": "rel", "target": "target",
+              "src": "src", "alt": "alt"}
 CLASS_OF = {"Row": "row", "Container": "container-lg", "Navbar": "navbar navbar-expand-lg navbar-dark",
             "Collapse": "collapse navbar-collapse", "Nav": "navbar-nav", "NavItem": "nav-item", "NavLink": "nav-link"}
 TAG_OF = {"Nav": "ul", "NavItem": "li", "Link": "a", "NavLink": "a"}

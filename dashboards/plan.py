@@ -243,7 +243,8 @@ GRID_AFTER_CHARTS = """function (grid) {
         (function wait() {
             var blocks = document.querySelectorAll("#_pages_content .chart-block");
             var drawn = Array.prototype.every.call(blocks, function (b) {
-                return b.querySelector(".main-svg, [data-chart-waiting]");  // drawn, or waits to be scrolled to
+                // drawn, or waits to be scrolled to (not one in the queue of charts being drawn)
+                return b.querySelector(".main-svg, .chart-box:not([data-chart-queued]) [data-chart-waiting]");
             });
             if (drawn || Date.now() - start > 2000) {
                 window.migdashGridShown = true;

@@ -35,6 +35,13 @@ def test_table_view_caps_rows_and_says_so(dash_app, lang, note):
     assert table["numeric"] == [False, True, False] and table["rows"][-1][0] == "p59"
 
 
+def test_table_view_empty_cells_of_nullable_columns(dash_app):
+    from dashboards._components import chart
+
+    frame = pd.DataFrame({"Period": ["a", "b"], "Value": pd.array([5, None], dtype="Int64")})
+    assert chart.data_table(frame, "caption", "en")["rows"] == [["a", "5"], ["b", ""]]
+
+
 def test_table_view_short_table_is_whole_without_note(dash_app):
     from dashboards._components import chart
 

@@ -64,3 +64,19 @@ def test_json_figures_sent_as_plotly_would_send_them(dash_app, path):
     assert graphs
     for graph in graphs:
         assert json.loads(to_json(graph.figure)) == json.loads(to_json_plotly(go.Figure.to_dict(graph.figure)))
+
+
+def test_json_unknown_type_is_named(dash_app):
+    from dashboards._json import to_json
+
+    with pytest.raises(TypeError, match="not JSON serializable: set"):
+        to_json({"a": {1, 2}})
+
+
+def test_json_cached_figures_unchanged_by_printing_them(dash_app):
+    """plotly's repr writes into the dict to_plotly_json gives; a kept figure must not change."""
+    from dashboards._figures import measures_per_goal_figure
+
+    fig = measures_per_goal_figure(pd.DataFrame({"goal_label": ["I. x"], "measures": [3]}), "en")
+    repr(fig)
+    assert fig.to_plotly_json()["layout"]["template"] == "none"

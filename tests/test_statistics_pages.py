@@ -106,6 +106,8 @@ def test_home_trend_pictures_say_what_they_show(stats, snap, lang):
     pictures = [c for c in components(home.layout(lang=lang)) if isinstance(c, html.Img) and "sparkline" in c.className]
     assert len(pictures) >= 4 and expected in [p.alt for p in pictures]
     assert all(p.src.startswith("data:image/svg+xml,") for p in pictures)
+    from dashboards._static_html import to_html  # and in the page before scripts run, with its text
+    assert f'alt="{expected}"' in to_html(home.layout(lang=lang)).replace("&#x27;", "'")
 
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
