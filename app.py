@@ -29,6 +29,9 @@ GRID_SCRIPT = re.compile(r'<script src="([^"]*/dash_ag_grid/dash_ag_grid\.[^"]*\
 # dash-bootstrap-components' bundle defines before Dash's renderer runs. The polyfill's evaluation
 # was a long task of its own on phones.
 POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*\.js"></script>\n?')
+# Dash also loads its DataTable's bundle on every page; no page here has a DataTable (tables are
+# HTML, the plan's measures an AG Grid), and its evaluation was one more long task on phones.
+DATA_TABLE_SCRIPT = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*\.js"></script>\n?')
 
 INDEX = """<!DOCTYPE html>
 <html lang="bg">
@@ -75,6 +78,7 @@ class Dashboard(dash.Dash):
         # the page has been painted. Dash's inline scripts (clientside callbacks) stay as they are.
         scripts = super()._generate_scripts_html()
         scripts = POLYFILL_SCRIPT.sub("", scripts, count=1)
+        scripts = DATA_TABLE_SCRIPT.sub("", scripts, count=1)
         grid = GRID_SCRIPT.search(scripts)
         if grid:                # not loaded with the page: its address for assets/app.js
             scripts = scripts.replace(grid.group(0), "", 1) + \

@@ -27,6 +27,7 @@ def test_page_loading_scripts_wait_for_the_first_paint(client, dash_app):
     # React first, Dash's renderer after the component libraries it draws with, no polyfill
     assert "react@" in sources[0] and "dash_renderer" in " ".join(sources)
     assert not any("polyfill" in src for src in sources)
+    assert not any("dash_table" in src for src in sources)  # no page has a DataTable
     assert all(client.get(src).status_code == 200 for src in sources)
     # outside the template, only inline scripts (hashed in the CSP) and data
     outside = re.sub(r'<template id="migdash-scripts">.*?</template>', "", document, flags=re.S)
