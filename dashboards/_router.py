@@ -70,12 +70,17 @@ def render(pathname: str, search: str):
     return layout(**{**(variables or {}), **query}) if callable(layout) else layout
 
 
-def _page_title(content) -> str:
-    """The title the page shell carries (its `shell-meta` store), for Dash Pages' title callback."""
+def _meta(content) -> dict:
+    """What the page shell carries in its `shell-meta` store: title, language, HTTP status."""
     for child in (getattr(content, "children", None) or [])[:3]:
         if getattr(child, "id", None) == "shell-meta":
-            return child.data.get("title", "")
-    return t("shell.product", "bg")
+            return child.data
+    return {}
+
+
+def _page_title(content) -> str:
+    """The title of the page, for Dash Pages' title callback."""
+    return _meta(content).get("title") or t("shell.product", "bg")
 
 
 def serve_layout():
@@ -147,7 +152,7 @@ def warm_up() -> None:
 
 def prerendered_entry(app_entry: str) -> str:
     """Dash's mount point with the requested page already in it as plain HTML (see _static_html)."""
-    from flask import has_request_context, request
+    from flask import g, has_request_context, request
 
     from dashboards._static_html import to_html
 
@@ -155,7 +160,9 @@ def prerendered_entry(app_entry: str) -> str:
         return app_entry
     try:
         query = request.query_string.decode("latin-1")
-        html_text = to_html(render(request.path, f"?{query}" if query else ""))
+        content = render(request.path, f"?{query}" if query else "")
+        g.page_status = _meta(content).get("status", 200)   # e.g. 404 for unknown addresses and ids
+        html_text = to_html(content)
     except Exception:  # the live page will still render; never fail the document for this
         log.exception("pre-rendering %s failed", request.path)
         return app_entry

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from dashboards import _data
 
@@ -146,6 +146,8 @@ def install(server: Flask, app) -> None:
         if not embed:
             h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if response.mimetype == "text/html" and g.get("page_status", 200) != 200 and response.status_code == 200:
+            response.status_code = g.page_status    # the not-found page answers 404, as a missing file would
         try:
             h.setdefault("X-Data-Version", _data.snapshot().version)
         except _data.DataUnavailable:

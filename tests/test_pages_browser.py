@@ -79,4 +79,7 @@ def test_pages_browser_every_other_page_renders(dash_duo, dash_app, server_port,
         open_page(dash_duo, path, lang, ready)
         if heading:
             assert dash_duo.find_element("h1").text == heading, path
-        assert dash_duo.get_logs() == [], path
+        logs = dash_duo.get_logs()
+        if heading == TEXT[lang]["404"]:  # the document itself answers 404; the browser logs that, nothing else
+            logs = [e for e in logs if not (e["source"] == "network" and f"{path}" in e["message"] and "404" in e["message"])]
+        assert logs == [], path

@@ -64,3 +64,15 @@ def test_server_page_html_is_readable_before_scripts(client):
     bg = client.get("/plan/measure/2024-038").data.decode()
     assert "Ефективно изпълнение на процедури по връщане" in bg and "985\u00a0000 лв." in bg
     assert "<script>alert" not in client.get("/plan?q=<script>alert(1)</script>").data.decode()
+
+
+@pytest.mark.parametrize("path, words", [("/no/such/page", "Страницата не е намерена"), ("/plan/measure/2024-999?lang=en", "Page not found"),
+                                         ("/institutions/XXX", "Страницата не е намерена"), ("/statistics/weather?lang=en", "Page not found")])
+def test_server_unknown_addresses_and_ids_answer_404(client, path, words):
+    """The not-found page is served with status 404 (twice: also when the page comes from the page
+    cache), while the layout request the live page makes still succeeds."""
+    for _ in range(2):
+        response = client.get(path)
+        assert response.status_code == 404 and words in response.get_data(as_text=True)
+    assert client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"}).status_code == 200
+    assert client.get("/plan/measure/2024-038").status_code == 200

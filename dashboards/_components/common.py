@@ -15,7 +15,7 @@ def not_found(lang: str, path: str, query: dict) -> html.Div:
         html.H1(t("not_found.title", lang)),
         html.P(t("not_found.text", lang)),
         dcc.Link(t("not_found.home", lang), href=href("/", lang), className="btn btn-primary"),
-    ])
+    ], status=404)
 
 
 def facts(items: list[tuple[str, object]]) -> html.Dl:

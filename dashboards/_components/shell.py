@@ -77,10 +77,13 @@ def footer(lang: str) -> html.Footer:
     ], fluid="lg"))
 
 
-def page(lang: str, path: str, query: dict, title: str, children, description: str | None = None) -> html.Div:
-    """A whole page: the frame around `children`."""
+def page(lang: str, path: str, query: dict, title: str, children, description: str | None = None,
+         status: int = 200) -> html.Div:
+    """A whole page: the frame around `children`. `status`: the HTTP status of the page's document
+    (404 for the not-found page; see _router.prerendered_entry)."""
+    meta = {"title": f"{title} · {t('shell.product', lang)}", "lang": lang, **({"status": status} if status != 200 else {})}
     return html.Div([
-        dcc.Store(id="shell-meta", data={"title": f"{title} · {t('shell.product', lang)}", "lang": lang}),
+        dcc.Store(id="shell-meta", data=meta),
         html.Div(id="shell-meta-sink", hidden=True),
         html.A(t("shell.skip", lang), href="#main", className="visually-hidden-focusable shell-skip"),
         header(lang, path, query),
