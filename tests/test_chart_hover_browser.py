@@ -16,7 +16,7 @@ from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.browser
 
-PLOTLY = PROJECT / "dashboards" / "vendor" / "plotly-basic.min.js"
+PLOTLY = PROJECT / "dashboards" / "vendor" / "plotly.min.js"
 
 
 def rows(periods, freq, series, values, flags) -> pd.DataFrame:

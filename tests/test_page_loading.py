@@ -39,6 +39,18 @@ def test_page_loading_scripts_wait_for_the_first_paint(client, dash_app):
     assert dash_app.csp_hashes()[-1] in response.headers["Content-Security-Policy"]
 
 
+def test_page_loading_charts_drawn_with_the_small_plotly_bundle(client):
+    """dcc.Graph asks for the full plotly.js (4.8 MB); it gets the bundle of the traces the charts
+    use, at the plotly.js version the figures are written for."""
+    from plotly.offline import get_plotlyjs_version
+
+    response = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")  # as dcc.Graph asks
+    assert response.status_code == 200 and response.mimetype == "application/javascript"
+    body = response.get_data(as_text=True)
+    assert body.startswith(f"/*! plotly.js v{get_plotlyjs_version()}, core and bar traces")
+    assert 0.5e6 < len(body.encode()) < 1.5e6
+
+
 @pytest.mark.parametrize("path", ["/about", "/plan"])
 def test_page_loading_grid_bundle_not_with_the_page(client, path):
     document = client.get(path).data.decode()
