@@ -137,3 +137,11 @@ def choose(dash_duo, selector: str, label: str) -> None:
     from selenium.webdriver.support.select import Select
 
     Select(dash_duo.wait_for_element(selector, timeout=10)).select_by_visible_text(label)
+
+
+def wait_live(dash_duo, timeout: float = 15) -> None:
+    """Wait until Dash has replaced the pre-rendered HTML with the live page (elements found before
+    that are gone once it has)."""
+    from dash.testing.wait import until
+
+    until(lambda: dash_duo.driver.execute_script("return !document.querySelector('._dash-loading')"), timeout=timeout)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import choose
+from tests.conftest import choose, wait_live
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +70,7 @@ def test_page_loading_browser_grid_loaded_when_shown(dash_duo, dash_app, server_
             "return performance.getEntriesByType('resource').filter(e => e.name.includes('/dash_ag_grid/')).length")
 
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/about")
+    wait_live(dash_duo)
     dash_duo.wait_for_element("#glossary", timeout=15)
     assert grid_requests() == 0
     # moving to the plan inside the page loads the grid then

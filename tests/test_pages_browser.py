@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import choose
+from tests.conftest import choose, wait_live
 from selenium.webdriver.common.keys import Keys
 
 pytestmark = pytest.mark.browser
@@ -20,6 +20,7 @@ TEXT = {
 def open_page(dash_duo, path: str, lang: str, ready: str):
     sep = "&" if "?" in path else "?"
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}{'' if lang == 'bg' else sep + 'lang=en'}")
+    wait_live(dash_duo)  # elements of the pre-rendered HTML are replaced by the live page's
     dash_duo.wait_for_element(ready, timeout=15)
     assert dash_duo.find_element("html").get_attribute("lang") == lang
 
