@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import re
+from html import escape
 
 import dash
 from dash import ClientsideFunction, Input, Output, State, clientside_callback
-from flask import request
+from flask import g, request
 
 from dashboards._api import api_blueprint
 from dashboards._downloads import downloads_blueprint
@@ -66,6 +67,9 @@ class Dashboard(dash.Dash):
         html_text = html_text.replace('<html lang="bg">', f'<html lang="{lang}">', 1)
         description = t("shell.description", lang).replace('"', "&quot;")
         tag = f'<meta name="description" content="{description}">'
+        canonical = g.get("page_canonical")
+        if canonical and canonical.startswith("/") and not canonical.startswith("//"):
+            tag += f'\n<link rel="canonical" href="{escape(request.host_url.rstrip("/") + canonical)}">'
         if '<meta name="description" content="">' in html_text:
             return html_text.replace('<meta name="description" content="">', tag, 1)
         return html_text.replace("<head>", f"<head>\n{tag}", 1)

@@ -71,7 +71,7 @@ def render(pathname: str, search: str):
 
 
 def _meta(content) -> dict:
-    """What the page shell carries in its `shell-meta` store: title, language, HTTP status."""
+    """What the page shell carries in its `shell-meta` store: title, language, HTTP status, canonical path."""
     for child in (getattr(content, "children", None) or [])[:3]:
         if getattr(child, "id", None) == "shell-meta":
             return child.data
@@ -161,7 +161,9 @@ def prerendered_entry(app_entry: str) -> str:
     try:
         query = request.query_string.decode("latin-1")
         content = render(request.path, f"?{query}" if query else "")
-        g.page_status = _meta(content).get("status", 200)   # e.g. 404 for unknown addresses and ids
+        meta = _meta(content)
+        g.page_status = meta.get("status", 200)   # e.g. 404 for unknown addresses and ids
+        g.page_canonical = meta.get("canonical")  # e.g. an embedded chart's full page
         html_text = to_html(content)
     except Exception:  # the live page will still render; never fail the document for this
         log.exception("pre-rendering %s failed", request.path)

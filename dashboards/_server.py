@@ -112,7 +112,9 @@ def install(server: Flask, app) -> None:
 
     @server.route("/robots.txt")
     def robots():
-        return Response("User-agent: *\nAllow: /\nDisallow: /download/\nDisallow: /embed/\n"
+        # Embedded charts may be crawled: each names its full page as canonical (a page search engines
+        # may not fetch cannot tell them so).
+        return Response("User-agent: *\nAllow: /\nDisallow: /download/\n"
                         f"Sitemap: {request.host_url}sitemap.xml\n", mimetype="text/plain")
 
     @server.route("/sitemap.xml")

@@ -22,8 +22,9 @@ def layout(chart_id: str | None = None, **query):
     about = data.about
     sources = "; ".join(s["title"] for s in about.sources)
     link = f"{data.page_path}{view_query(query)}"
-    return html.Div([
-        dcc.Store(id="shell-meta", data={"title": about.title, "lang": lang}),
+    # Search engines are pointed at the chart's full page (the same view), which has its text too.
+    return html.Main([
+        dcc.Store(id="shell-meta", data={"title": about.title, "lang": lang, "canonical": link}),
         html.Div(id="shell-meta-sink", hidden=True),
         html.H1(about.title, className="embed-title"),
         dcc.Graph(id="embed-graph", figure=data.figure(), config=graph_config(chart_id, lang), className="embed-graph",

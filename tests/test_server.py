@@ -1,6 +1,8 @@
 """HTTP behaviour: compression, cache headers, security headers, limits, data version."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -53,6 +55,18 @@ def test_server_robots_and_sitemap(client):
     sitemap = client.get("/sitemap.xml").data.decode()
     assert "<loc>http://localhost/plan/measure/2024-064-b?lang=en</loc>" in sitemap
     assert "<loc>http://localhost/statistics/protection</loc>" in sitemap
+
+
+def test_server_embedded_chart_points_search_engines_to_its_full_page(client):
+    """An embedded chart may be crawled (robots.txt allows it) and names the full page with the same
+    view as canonical, so search engines list that page instead; it has a main landmark."""
+    assert "Disallow: /embed/" not in client.get("/robots.txt").data.decode()
+    html = client.get("/embed/statistics-protection?lang=en&from=2020&by=<b>").data.decode()
+    canonical = re.findall(r'<link rel="canonical" href="([^"]+)">', html)
+    assert canonical == ["http://localhost/statistics/protection?lang=en&amp;from=2020&amp;by=%3Cb%3E"]  # escaped
+    assert '<main class="embed" lang="en">' in html
+    assert client.get(canonical[0].replace("&amp;", "&")).status_code == 200
+    assert "rel=\"canonical\"" not in client.get("/statistics/protection").data.decode()  # pages are their own
 
 
 def test_server_page_html_is_readable_before_scripts(client):
