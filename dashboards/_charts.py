@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboards import _data
 from dashboards._export import About
+from dashboards._components.query import DECLARED
 from dashboards._i18n import day, lang_of, t
 
 
@@ -66,7 +67,8 @@ def chart_data(chart_id: str, query: dict) -> ChartData | None:
 
 
 def view_query(query: dict) -> str:
-    pairs = [(k, v) for k, v in query.items() if isinstance(v, str) and v and len(k) < 20]
+    """The query string of a view, for links to it: parameters no page reads (utm_source, ...) left out."""
+    pairs = [(k, v) for k, v in query.items() if isinstance(v, str) and v and k in DECLARED]
     return ("?" + urlencode(pairs, safe=",")) if pairs else ""
 
 

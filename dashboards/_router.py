@@ -37,8 +37,11 @@ def _cache_key(module: str, kwargs: dict):
         version = _data.snapshot().version
     except _data.DataUnavailable:
         return None
-    items = tuple(sorted((str(k), str(v)[:500]) for k, v in kwargs.items()))
-    return (version, module, items) if len(items) <= 20 else None
+    items = tuple(sorted((str(k), str(v)) for k, v in kwargs.items()))
+    # odd addresses (many or long parameters) are rendered but not kept; the key is the whole query
+    if len(items) > 20 or any(len(v) > 500 for _, v in items):
+        return None
+    return (version, module, items)
 
 
 def clear_page_cache() -> None:

@@ -3,7 +3,8 @@ and the data version on every response.
 
 - Compression: brotli or gzip (Dash's JavaScript is ~6 MB uncompressed). Static files are
   compressed once per worker and kept (they are fingerprinted, so they never change under a URL).
-- Caching: fingerprinted Dash bundles and assets for a year (immutable); fonts for a day;
+- Caching: fingerprinted Dash bundles and assets for a year (immutable); fonts, and plotly.js
+  (dcc.Graph asks for it by an address without fingerprint) for a day, with an ETag for plotly.js;
   pages and layouts not at all (they follow the URL and the data version); data files and API
   answers carry their own ETag and a short max-age.
 - Security: a Content-Security-Policy that Dash works with (inline scripts only by hash), no
@@ -13,12 +14,13 @@ and the data version on every response.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from functools import lru_cache
-
 from pathlib import Path
 
+from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, g, request
 
 from dashboards import _data
@@ -53,6 +55,11 @@ class StaticCompressionCache:
 @lru_cache(maxsize=1)
 def _plotly_bundle() -> bytes:
     return PLOTLY_BUNDLE.read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _plotly_etag() -> str:
+    return hashlib.sha256(_plotly_bundle()).hexdigest()[:32]
 
 
 def _is_static() -> bool:
@@ -131,7 +138,9 @@ def install(server: Flask, app) -> None:
         if len(request.query_string) > MAX_QUERY_BYTES:
             return Response("Query string too long.\n", status=414, mimetype="text/plain")
         if PLOTLY_PATH.search(request.path):  # not streamed, so the compressed copy is kept (see above)
-            return Response(_plotly_bundle(), mimetype="application/javascript")
+            response = Response(_plotly_bundle(), mimetype="application/javascript")
+            response.set_etag(_plotly_etag())  # its address has no fingerprint: revalidated daily
+            return response.make_conditional(request)
         return None
 
     @server.after_request
@@ -154,9 +163,10 @@ def install(server: Flask, app) -> None:
             h.setdefault("X-Data-Version", _data.snapshot().version)
         except _data.DataUnavailable:
             pass
-        if path.startswith("/_dash-component-suites/") or (path.startswith("/assets/") and "m" in request.args):
+        if (path.startswith("/_dash-component-suites/") and check_fingerprint(path)[1]) or \
+                (path.startswith("/assets/") and "m" in request.args):
             h["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-        elif path.startswith("/assets/"):
+        elif path.startswith(("/assets/", "/_dash-component-suites/")):  # e.g. plotly.js: same address, new file
             h["Cache-Control"] = "public, max-age=86400"
         elif path in ("/_dash-layout", "/_dash-dependencies") or path.endswith("/_dash-update-component"):
             h["Cache-Control"] = "no-store"

@@ -207,10 +207,8 @@ def test_page_loading_browser_store_not_changed_once_per_component(dash_app, das
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": count})
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan")
     dash_duo.wait_for_element("#plan-status-graph .main-svg", timeout=15)
-    mounted = dash_duo.driver.execute_script(
-        "return document.querySelectorAll('#react-entry-point *').length")
     changes = dash_duo.driver.execute_script("return window.__changes")
-    assert 0 < changes < 150 < mounted
+    assert 0 < changes < 150  # the page has ~470 components: one change per component was ~540
     # parts of the page redrawn after a filter change still update, again and again
     for goal, count in (("II. Сигурност", "19 от 85 мерки"), ("Всички цели", "85 от 85 мерки")):
         choose(dash_duo, "#plan-goal", goal)

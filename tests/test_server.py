@@ -27,6 +27,16 @@ def test_server_fingerprinted_bundles_cached_for_a_year(client):
     assert client.get("/_dash-layout").headers["Cache-Control"] == "no-store"
 
 
+def test_server_plotly_bundle_revalidated_not_kept_for_a_year(client):
+    """dcc.Graph asks for plotly.js by an address without fingerprint: a new bundle under the same
+    address must reach returning visitors, so it is kept a day and revalidated by its ETag."""
+    path = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+    first = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "public, max-age=86400"
+    again = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+
+
 def test_server_security_headers_and_framing(client):
     page = client.get("/plan").headers
     csp = page["Content-Security-Policy"]
@@ -67,6 +77,16 @@ def test_server_embedded_chart_points_search_engines_to_its_full_page(client):
     assert '<main class="embed" lang="en">' in html
     assert client.get(canonical[0].replace("&amp;", "&")).status_code == 200
     assert "rel=\"canonical\"" not in client.get("/statistics/protection").data.decode()  # pages are their own
+    tracked = client.get("/embed/statistics-protection?from=2020&utm_source=news&fbclid=x").data.decode()
+    assert re.findall(r'<link rel="canonical" href="([^"]+)">', tracked) == ["http://localhost/statistics/protection?from=2020"]
+
+
+def test_server_page_cache_tells_long_queries_apart(client):
+    """Two addresses that differ only after a long common start are two pages (the kept pages are
+    keyed by the whole query)."""
+    pages = [client.get(f"/embed/statistics-protection?from=2020&q={'a' * 600}{tail}").data.decode()
+             for tail in ("ONE", "TWO")]
+    assert "aONE" not in pages[1] and "aTWO" not in pages[0]
 
 
 def test_server_page_html_is_readable_before_scripts(client):

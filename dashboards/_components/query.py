@@ -17,6 +17,7 @@ from dashboards._i18n import lang_of
 
 MAX_VALUE_LENGTH = 200
 MAX_LIST_ITEMS = 30
+DECLARED: set[str] = {"lang"}   # every parameter name some page reads (links to a view keep only these)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Param:
     kind: type = str                          # str or int
     low: int | None = None
     high: int | None = None
+
+    def __post_init__(self) -> None:
+        DECLARED.add(self.name)
 
 
 def _one(param: Param, raw: str):
