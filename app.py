@@ -67,7 +67,7 @@ class Dashboard(dash.Dash):
         html_text = html_text.replace('<html lang="bg">', f'<html lang="{lang}">', 1)
         description = t("shell.description", lang).replace('"', "&quot;")
         tag = f'<meta name="description" content="{description}">'
-        canonical = g.get("page_canonical")
+        canonical = g.get("page_meta", {}).get("canonical")
         if canonical and canonical.startswith("/") and not canonical.startswith("//"):
             tag += f'\n<link rel="canonical" href="{escape(request.host_url.rstrip("/") + canonical)}">'
         if '<meta name="description" content="">' in html_text:

@@ -164,9 +164,7 @@ def prerendered_entry(app_entry: str) -> str:
     try:
         query = request.query_string.decode("latin-1")
         content = render(request.path, f"?{query}" if query else "")
-        meta = _meta(content)
-        g.page_status = meta.get("status", 200)   # e.g. 404 for unknown addresses and ids
-        g.page_canonical = meta.get("canonical")  # e.g. an embedded chart's full page
+        g.page_meta = _meta(content)   # for the document: its HTTP status (404), canonical link (embeds)
         html_text = to_html(content)
     except Exception:  # the live page will still render; never fail the document for this
         log.exception("pre-rendering %s failed", request.path)

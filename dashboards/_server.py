@@ -157,8 +157,9 @@ def install(server: Flask, app) -> None:
         if not embed:
             h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if response.mimetype == "text/html" and g.get("page_status", 200) != 200 and response.status_code == 200:
-            response.status_code = g.page_status    # the not-found page answers 404, as a missing file would
+        status = g.get("page_meta", {}).get("status", 200)
+        if response.mimetype == "text/html" and status != 200 and response.status_code == 200:
+            response.status_code = status    # the not-found page answers 404, as a missing file would
         try:
             h.setdefault("X-Data-Version", _data.snapshot().version)
         except _data.DataUnavailable:
