@@ -7,8 +7,9 @@ against spreadsheet formulas and the same "About" information.
 - CSV: UTF-8 with BOM, so Excel shows Cyrillic correctly; comma-separated; numbers with a dot.
 - XLSX: a data sheet with typed numbers and flags in their own column, and an "About" sheet
   (title, filters, definition, source and licence, dates, version, citation, link to the view).
-- Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) get
-  a leading apostrophe; real numbers are numbers and are never touched.
+- Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab, CR or LF,
+  also after leading spaces, and the full-width ＝ ＋ － ＠ some spreadsheets fold to ASCII) get a
+  leading apostrophe; real numbers are numbers and are never touched.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -48,7 +49,8 @@ class About:
 
 def safe_text(value):
     """Neutralise a text cell a spreadsheet would evaluate; leave everything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    # Spreadsheets skip leading spaces before evaluating "  =1+1"; "  12" is left as it is.
+    if isinstance(value, str) and value.lstrip(" \u00a0\u3000").startswith(FORMULA_START):
         return "'" + value
     return value
 
