@@ -20,6 +20,7 @@ from dashboards._guard import install as install_request_guards
 from dashboards._i18n import lang_of, t
 from dashboards._json import install as install_fast_json
 from dashboards._router import guard_layouts, prerendered_entry, serve_layout
+from dashboards._site import base_url
 from dashboards._server import install as install_server_behaviour
 
 # AG Grid's bundle (1.3 MB, 0.3 MB compressed) is only needed where a grid is shown (the plan's
@@ -71,7 +72,7 @@ class Dashboard(dash.Dash):
         tag = f'<meta name="description" content="{description}">'
         canonical = g.get("page_meta", {}).get("canonical")
         if canonical and canonical.startswith("/") and not canonical.startswith("//"):
-            tag += f'\n<link rel="canonical" href="{escape(request.host_url.rstrip("/") + canonical)}">'
+            tag += f'\n<link rel="canonical" href="{escape(base_url().rstrip("/") + canonical)}">'
         if '<meta name="description" content="">' in html_text:
             return html_text.replace('<meta name="description" content="">', tag, 1)
         return html_text.replace("<head>", f"<head>\n{tag}", 1)

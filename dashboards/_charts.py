@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboards import _data
+from dashboards import _data, _site
 from dashboards._export import About
 from dashboards._components.query import DECLARED
 from dashboards._i18n import day, lang_of, t
@@ -73,13 +73,9 @@ def view_query(query: dict) -> str:
 
 
 def base_url() -> str:
-    """The site's address as the visitor reached it (for links that leave the site: files, embeds)."""
-    try:
-        from flask import request
-
-        return request.host_url
-    except RuntimeError:  # outside a request (tests, scripts)
-        return ""
+    """The site's address for links that leave the site (files, embeds): MIGDASH_SITE_URL or the
+    trusted Host (dashboards/_site.py)."""
+    return _site.base_url()
 
 
 def sources_of(snap: _data.Snapshot) -> dict[str, dict]:

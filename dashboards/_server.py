@@ -9,6 +9,7 @@ and the data version on every response.
   answers carry their own ETag and a short max-age.
 - Security: a Content-Security-Policy that Dash works with (inline scripts only by hash), no
   framing except /embed/, nosniff, a referrer policy that keeps paths on this site only.
+- Hosts: only MIGDASH_TRUSTED_HOSTS are answered; absolute links use MIGDASH_SITE_URL (_site).
 - Limits: request bodies (callback payloads are small) and query strings are bounded.
 - `X-Data-Version` names the data version that answered, so every response is attributable.
 """
@@ -24,6 +25,7 @@ from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, g, request
 
 from dashboards import _data
+from dashboards._site import base_url, is_trusted
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
@@ -122,11 +124,11 @@ def install(server: Flask, app) -> None:
         # Embedded charts may be crawled: each names its full page as canonical (a page search engines
         # may not fetch cannot tell them so).
         return Response("User-agent: *\nAllow: /\nDisallow: /download/\n"
-                        f"Sitemap: {request.host_url}sitemap.xml\n", mimetype="text/plain")
+                        f"Sitemap: {base_url()}sitemap.xml\n", mimetype="text/plain")
 
     @server.route("/sitemap.xml")
     def sitemap():
-        base = request.host_url.rstrip("/")
+        base = base_url().rstrip("/")
         urls = [f"{base}{path}{suffix}" for path in site_paths() for suffix in ("", "?lang=en")]
         body = "".join(f"<url><loc>{u.replace('&', '&amp;')}</loc></url>" for u in urls)
         return Response('<?xml version="1.0" encoding="UTF-8"?>'
@@ -135,6 +137,8 @@ def install(server: Flask, app) -> None:
 
     @server.before_request
     def limits():
+        if not is_trusted(request.host):  # links are never built from an untrusted Host (see _site)
+            return Response("Unknown host.\n", status=400, mimetype="text/plain")
         if len(request.query_string) > MAX_QUERY_BYTES:
             return Response("Query string too long.\n", status=414, mimetype="text/plain")
         if PLOTLY_PATH.search(request.path):  # not streamed, so the compressed copy is kept (see above)

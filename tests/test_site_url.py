@@ -1,0 +1,71 @@
+"""The site's address: a spoofed Host header changes no link; MIGDASH_SITE_URL is the base of every
+absolute link; untrusted hosts are refused."""
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+
+from dashboards import _site
+
+SITE = "https://migration.example.bg"
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
+def _links(client, host: str | None = None) -> dict[str, str]:
+    headers = {"Host": host} if host else {}
+    robots = client.get("/robots.txt", headers=headers)
+    sitemap = client.get("/sitemap.xml", headers=headers)
+    embed = client.get("/embed/statistics-protection?lang=en", headers=headers)
+    about = client.get("/data/sources.xlsx", headers=headers)
+    view = None
+    if about.status_code == 200:
+        sheet = openpyxl.load_workbook(io.BytesIO(about.data)).worksheets[1]
+        view = dict(sheet.iter_rows(values_only=True)).get("Изглед")
+    return {"statuses": (robots.status_code, sitemap.status_code, embed.status_code, about.status_code),
+            "robots": robots.data.decode(), "sitemap": sitemap.data.decode()[:2000],
+            "canonical": re.findall(r'<link rel="canonical" href="([^"]+)">', embed.data.decode()), "view": view}
+
+
+def test_site_url_spoofed_host_is_refused_and_changes_no_link(client, monkeypatch):
+    monkeypatch.delenv("MIGDASH_SITE_URL", raising=False)
+    monkeypatch.delenv("MIGDASH_TRUSTED_HOSTS", raising=False)
+    quiet = _links(client)
+    assert quiet["statuses"] == (200, 200, 200, 200) and "http://localhost/sitemap.xml" in quiet["robots"]
+    spoofed = client.get("/robots.txt", headers={"Host": "evil.example"})
+    assert spoofed.status_code == 400 and b"evil" not in spoofed.data
+    for path in ("/", "/sitemap.xml", "/data/observations.csv", "/_dash-layout", "/api/v1/"):
+        assert client.get(path, headers={"Host": "evil.example"}).status_code == 400, path
+    assert _links(client) == quiet  # nothing was cached from the spoofed requests
+
+
+def test_site_url_configured_is_the_base_of_every_link(client, monkeypatch):
+    monkeypatch.setenv("MIGDASH_SITE_URL", SITE + "/")
+    monkeypatch.setenv("MIGDASH_TRUSTED_HOSTS", "migration.example.bg, localhost, *.example.bg")
+    for host in (None, "www.example.bg", "localhost:8050"):
+        links = _links(client, host)
+        assert links["statuses"] == (200, 200, 200, 200), host
+        assert f"Sitemap: {SITE}/sitemap.xml" in links["robots"]
+        assert f"<loc>{SITE}/plan</loc>" in links["sitemap"] and "localhost" not in links["sitemap"]
+        assert links["canonical"] == [f"{SITE}/statistics/protection?lang=en"]
+        assert links["view"].startswith(f"{SITE}/data")
+    assert client.get("/robots.txt", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/robots.txt", headers={"Host": "evilexample.bg"}).status_code == 400
+
+
+def test_site_url_defaults_and_parsing(monkeypatch):
+    monkeypatch.delenv("MIGDASH_TRUSTED_HOSTS", raising=False)
+    monkeypatch.setenv("MIGDASH_SITE_URL", "https://Data.Example.org:8443/")
+    assert _site.site_url() == "https://Data.Example.org:8443"
+    assert _site.trusted_hosts() == ["localhost", "127.0.0.1", "::1", "data.example.org"]
+    assert _site.is_trusted("data.example.org:8443") and _site.is_trusted("127.0.0.1:58450")
+    assert _site.is_trusted("[::1]:80") and not _site.is_trusted("example.org") and not _site.is_trusted("")
+    for bad in ("javascript:alert(1)", "migration.example.bg", "https://x.example/?a=1", "//x.example"):
+        monkeypatch.setenv("MIGDASH_SITE_URL", bad)
+        assert _site.site_url() == "", bad
