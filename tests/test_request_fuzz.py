@@ -95,7 +95,7 @@ def test_fuzz_malformed_callback_is_400_with_one_log_line(client, caplog, name):
         response = _post(client, _dumps(MALFORMED[name]))
     assert response.status_code == 400, response.data[:200]
     assert response.mimetype == "application/json" and len(response.data) < 200
-    assert set(response.get_json()) == {"error"}
+    assert "error" in response.get_json()
     records = [r for r in caplog.records if r.name.startswith(("dashboards", "app", "flask", "werkzeug"))]
     assert len(records) == 1 and not records[0].exc_info and "\n" not in records[0].getMessage()
 
