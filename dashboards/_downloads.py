@@ -6,16 +6,18 @@
     /data/datapackage.json                               the Frictionless descriptor of the version
 
 Names in the URL are looked up among known charts, tables, themes and goals; nothing from the
-URL reaches the file system.
+URL reaches the file system. The /data/ files are built once per version and served as files
+with an ETag and Last-Modified (dashboards/_table_files.py): a burst of them costs file reads.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, request, send_file
 
 from dashboards import _data
 from dashboards._charts import about_for, chart_data
 from dashboards._export import MEDIA_TYPES, ascii_name, file_name, render
 from dashboards._i18n import lang_of, t
+from dashboards._table_files import built_file, digest_of
 from etl.schemas import TABLES
 
 downloads_blueprint = Blueprint("downloads", __name__)
@@ -29,6 +31,20 @@ def _send(body: bytes, fmt: str, name: str, version: str) -> Response:
     response.headers["Content-Disposition"] = _disposition(name)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["X-Data-Version"] = version
+    return response
+
+
+def _send_built(about, fmt: str, name: str, snap, build) -> Response:
+    """A whole-table file: built once per version and About (see _table_files), then a file read."""
+    digest = digest_of(about)
+    built = built_file(snap.version, name, digest, build)
+    if isinstance(built, bytes):
+        return _send(built, fmt, name, snap.version)
+    response = send_file(built, mimetype=MEDIA_TYPES[fmt], etag=f"{snap.version}-{digest}", conditional=True,
+                         max_age=300)
+    response.headers["Content-Disposition"] = _disposition(name)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["X-Data-Version"] = snap.version
     return response
 
 
@@ -54,9 +70,10 @@ def chart_file(chart_id: str, fmt: str):
 def table_file(table: str, fmt: str):
     snap = _data.snapshot()
     if table == "datapackage" and fmt == "json":
-        body = (snap.folder / "datapackage.json").read_bytes()
-        response = Response(body, mimetype="application/json")
+        response = send_file(snap.folder / "datapackage.json", mimetype="application/json",
+                             etag=f"{snap.version}-datapackage", conditional=True, max_age=300)
         response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["X-Data-Version"] = snap.version
         return response
     if fmt not in TABLE_FORMATS or table not in TABLES or table not in snap.tables:
         abort(404)
@@ -65,7 +82,7 @@ def table_file(table: str, fmt: str):
     about = about_for(snap, lang, spec.en if lang == "en" else spec.bg, list(snap["sources"]["source_id"]), "/data",
                       {"lang": lang} if lang != "bg" else {})
     about.definition = "; ".join(f"{c.name}: {c.en if lang == 'en' else c.bg}" for c in spec.columns)
-    return _send(render(snap.rows(table), fmt, about), fmt, f"{table}.{fmt}", snap.version)
+    return _send_built(about, fmt, f"{table}.{fmt}", snap, lambda: render(snap.rows(table), fmt, about))
 
 
 @downloads_blueprint.route("/data/theme/<theme>.<fmt>")
@@ -77,11 +94,14 @@ def theme_file(theme: str, fmt: str):
     lang = lang_of(request.args.get("lang"))
     chosen = series[series["theme"] == theme]
     obs = snap["observations"]
-    frame = snap.rows("observations", obs[obs["series"].isin(chosen["series"])]).merge(
-        chosen[["series", "name_bg", "name_en"]], on="series", how="left")
-    about = about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)),
-                      frame["source_id"], "/data", {})
-    return _send(render(frame, fmt, about), fmt, f"observations-{theme}.{fmt}", snap.version)
+    part = obs[obs["series"].isin(chosen["series"])]
+
+    def frame():
+        return snap.rows("observations", part).merge(chosen[["series", "name_bg", "name_en"]], on="series", how="left")
+
+    sources = snap.cached(("theme-sources", theme), lambda: list(dict.fromkeys(frame()["source_id"])))
+    about = about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)), sources, "/data", {})
+    return _send_built(about, fmt, f"observations-{theme}.{fmt}", snap, lambda: render(frame(), fmt, about))
 
 
 @downloads_blueprint.route("/data/goal/<goal>.<fmt>")
@@ -94,4 +114,4 @@ def goal_file(goal: str, fmt: str):
     frame = snap["indicators"].merge(measures[["measure_id", "number", "goal", "title", "title_en", "budget_bgn",
                                                "budget_eur", "deadline_text", "deadline_date"]], on="measure_id")
     about = about_for(snap, lang, t("data.goal_title", lang, goal=goal), list(snap["plans"]["source_id"]), "/data", {})
-    return _send(render(frame, fmt, about), fmt, f"plan-goal-{goal}.{fmt}", snap.version)
+    return _send_built(about, fmt, f"plan-goal-{goal}.{fmt}", snap, lambda: render(frame, fmt, about))
