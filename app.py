@@ -14,7 +14,6 @@ from dash import ClientsideFunction, Input, Output, State, clientside_callback
 from flask import g, request
 
 from dashboards._api import api_blueprint
-from dashboards._callback_guard import install as install_callback_guard
 from dashboards._downloads import downloads_blueprint
 from dashboards._guard import install as install_request_guards
 from dashboards._i18n import lang_of, t
@@ -132,7 +131,6 @@ server = app.server
 install_fast_json()
 install_server_behaviour(server, app)
 install_request_guards(server, app)
-install_callback_guard(server, app)
 server.register_blueprint(api_blueprint)
 server.register_blueprint(downloads_blueprint)
 app.layout = serve_layout  # the page opened is rendered in the first response (see dashboards/_router.py)

@@ -3,6 +3,8 @@
     python bench/load.py                       # 50 users, 60 s, a publish every 12 s and one rollback
     python bench/load.py --users 20 --duration 30
     python bench/load.py --think 0             # no think time: every user sends back to back (saturation)
+    python bench/load.py --restarts            # workers recycled and reloaded under load: failed requests (target 0)
+    python bench/load.py --xlsx-burst          # 16 connections on /data/observations.xlsx: `/` against its quiet median
 
 What it does, all on this machine (loopback only), and cleans up after itself:
 1. copies data/raw to a temporary data folder and publishes it (`python -m etl build`);
@@ -194,7 +196,7 @@ def ensure_wrk() -> str:
 # --- the server -----------------------------------------------------------------------------------
 
 class Gunicorn:
-    def __init__(self, data_dir: Path, folder: Path, workers: int | None):
+    def __init__(self, data_dir: Path, folder: Path, workers: int | None, extra_env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.err_path = folder / "gunicorn.err"
@@ -204,6 +206,7 @@ class Gunicorn:
                "ACCESS_LOG": str(self.access_path)}
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
+        env.update(extra_env or {})
         # gunicorn.conf.py as it is; the access log only gains the time taken and the worker's pid
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--access-logformat", ACCESS_FORMAT,
@@ -803,6 +806,119 @@ def report(args, records: list[Record], wrk: dict, publisher: Publisher, publish
 
 # --- main -----------------------------------------------------------------------------------------
 
+# --- worker restarts and download bursts (plain wrk runs on one address) ----------------------------
+
+WRK_LATENCY = re.compile(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+WRK_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+WRK_TOTAL = re.compile(r"(\d+) requests in ([\d.]+)(ms|s|m)")
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk_figures(text: str) -> dict:
+    """What a plain `wrk --latency` run printed: requests, failures, latency percentiles in ms."""
+    total = WRK_TOTAL.search(text)
+    errors = [int(x) for x in WRK_ERRORS.search(text).groups()] if WRK_ERRORS.search(text) else [0, 0, 0, 0]
+    non_2xx = int(WRK_NON_2XX.search(text).group(1)) if WRK_NON_2XX.search(text) else 0
+    latency = {f"p{p}": float(v) * UNIT_MS[u] for p, v, u in WRK_LATENCY.findall(text)}
+    seconds = float(total.group(2)) * {"ms": 0.001, "s": 1, "m": 60}[total.group(3)] if total else 0.0
+    requests = int(total.group(1)) if total else 0
+    return {"requests": requests, "rps": requests / seconds if seconds else 0.0, "non_2xx": non_2xx,
+            "connect": errors[0], "read": errors[1], "write": errors[2], "timeout": errors[3],
+            "failed": non_2xx + sum(errors), **latency}
+
+
+def wrk_start(wrk_bin: str, url: str, connections: int, seconds: float, out: Path) -> subprocess.Popen:
+    threads = max(1, min(2, connections))
+    return subprocess.Popen([wrk_bin, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
+                             "--timeout", "10s", url], stdout=open(out, "wb"), stderr=subprocess.STDOUT)
+
+
+def wrk_wait(process: subprocess.Popen, out: Path) -> dict:
+    process.wait()
+    return wrk_figures(out.read_text(errors="replace"))
+
+
+def serve_published(folder: Path, workers: int | None, extra_env: dict | None = None) -> Gunicorn:
+    data_dir = folder / "data"
+    shutil.copytree(ROOT / "data", data_dir, ignore=shutil.ignore_patterns("processed", ".*"))
+    if run_etl(["build"], data_dir, folder / "etl.log")[0]:
+        raise RuntimeError(f"python -m etl build failed; see {folder / 'etl.log'}")
+    server = Gunicorn(data_dir, folder, workers, {"ACCESS_LOG": "/dev/null", **(extra_env or {})})
+    say(f"gunicorn on {server.url}: answered after {server.wait_until_ready():.1f} s, "
+        f"{len(server.workers())} workers warm after {server.wait_until_quiet():.1f} s more")
+    return server
+
+
+def restart_run(args, wrk_bin: str, folder: Path) -> bool:
+    """wrk on `/` while gunicorn recycles workers (a small max_requests) and, mid-load, reloads them
+    all (HUP), adds one (TTIN) and removes one (TTOU): every request must still be answered."""
+    env = {"GUNICORN_CMD_ARGS": f"--max-requests {args.max_requests} --max-requests-jitter {args.max_requests // 3}"}
+    server = serve_published(folder, args.workers, env)
+    try:
+        err_before = server.err_path.read_text(errors="replace")
+        out = folder / "wrk-restarts.out"
+        say(f"wrk: {args.connections} connections on / for {args.duration:g} s, max_requests {args.max_requests}, "
+            "HUP, TTIN and TTOU at 1/4, 1/2 and 3/4 of the run ...")
+        process = wrk_start(wrk_bin, server.url + "/", args.connections, args.duration, out)
+        for share, sig in ((0.25, signal.SIGHUP), (0.5, signal.SIGTTIN), (0.75, signal.SIGTTOU)):
+            time.sleep(args.duration * 0.25)
+            server.process.send_signal(sig)
+        figures = wrk_wait(process, out)
+        log = server.err_path.read_text(errors="replace")[len(err_before):]
+    finally:
+        server.stop()
+    booted = log.count("Booting worker")
+    recycled = log.count("Autorestarting worker")
+    say(f"{figures['requests']} requests ({figures['rps']:.0f}/s), median {figures.get('p50', 0):.1f} ms, "
+        f"p99 {figures.get('p99', 0):.1f} ms; workers booted during the run: {booted} "
+        f"({recycled} recycled by max_requests, the rest by HUP and TTIN)")
+    say(f"failed requests: {figures['failed']} (non-2xx {figures['non_2xx']}, connect {figures['connect']}, "
+        f"read {figures['read']}, write {figures['write']}, timeout {figures['timeout']})")
+    ok = figures["failed"] == 0 and booted > 0 and figures["requests"] > 0
+    say(f"{'PASS' if ok else 'FAIL'}: no request lost while workers restarted")
+    return ok
+
+
+def burst_run(args, wrk_bin: str, folder: Path) -> bool:
+    """`/` with 2 connections, quiet and then beside 16 connections on the XLSX of the largest table."""
+    server = serve_published(folder, args.workers)
+    try:
+        target = server.url + "/data/observations.xlsx"
+        with urllib.request.urlopen(target, timeout=60) as response:   # the file exists before the burst
+            size = len(response.read())
+        quiet = wrk_wait(wrk_start(wrk_bin, server.url + "/", 2, args.duration, folder / "quiet.out"), folder / "quiet.out")
+        burst = wrk_start(wrk_bin, target, args.connections, args.duration + 2, folder / "burst.out")
+        time.sleep(1)
+        busy = wrk_wait(wrk_start(wrk_bin, server.url + "/", 2, args.duration, folder / "busy.out"), folder / "busy.out")
+        xlsx = wrk_wait(burst, folder / "burst.out")
+    finally:
+        server.stop()
+    ratio = busy.get("p50", 0) / quiet["p50"] if quiet.get("p50") else float("inf")
+    say(f"/ quiet: median {quiet.get('p50', 0):.1f} ms, p90 {quiet.get('p90', 0):.1f} ms ({quiet['rps']:.0f}/s)")
+    say(f"/ beside the burst: median {busy.get('p50', 0):.1f} ms, p90 {busy.get('p90', 0):.1f} ms "
+        f"({busy['rps']:.0f}/s): {ratio:.2f}x the quiet median")
+    say(f"XLSX ({size / 1e6:.2f} MB), {args.connections} connections: {xlsx['rps']:.0f}/s, median "
+        f"{xlsx.get('p50', 0):.1f} ms; failed: {xlsx['failed'] + busy['failed'] + quiet['failed']}")
+    ok = ratio <= 2.0 and xlsx["failed"] + busy["failed"] + quiet["failed"] == 0
+    say(f"{'PASS' if ok else 'FAIL'}: / within 2x its quiet median during the XLSX burst")
+    return ok
+
+
+def special_run(args) -> int:
+    wrk_bin = ensure_wrk()
+    folder = Path(tempfile.mkdtemp(prefix="migdash-load-"))
+    try:
+        say(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; temporary folder {folder}")
+        ok = restart_run(args, wrk_bin, folder) if args.restarts else burst_run(args, wrk_bin, folder)
+        return 0 if ok else 1
+    finally:
+        if args.keep:
+            say(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50, help="concurrent simulated users (default 50)")
@@ -822,7 +938,17 @@ def main() -> int:
                         help="share of layouts and callbacks sent uncompressed, to read the footer version")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, raw results)")
+    parser.add_argument("--restarts", action="store_true",
+                        help="instead: wrk on / while workers are recycled (--max-requests) and reloaded (HUP, TTIN, TTOU)")
+    parser.add_argument("--xlsx-burst", action="store_true",
+                        help="instead: / quiet and beside --connections connections on /data/observations.xlsx")
+    parser.add_argument("--connections", type=int, default=16, help="connections of --restarts and --xlsx-burst")
+    parser.add_argument("--max-requests", type=int, default=300, help="gunicorn max_requests during --restarts")
     args = parser.parse_args()
+    if args.restarts or args.xlsx_burst:
+        if "--duration" not in sys.argv:
+            args.duration = 20
+        return special_run(args)
     if args.think is not None:
         args.think_min = args.think_max = args.think
     from dashboards._data import CHECK_SECONDS
