@@ -1,7 +1,7 @@
 """Publishing contract: versions, the `current` pointer, manifest, rollback.
 
     data/processed/versions/<id>/<table>.parquet, manifest.json, datapackage.json, changes.json,
-                                  search.sqlite (the site search index, etl/search.py)
+                                  search.sqlite (the site search index, etl/search_index.py)
     data/processed/current -> versions/<id>          (a symlink)
 
 A version is written in full under a temporary name, renamed into place, and only then is
@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl import changelog, datapackage, paths, search
+from etl import changelog, datapackage, paths
 from etl.problems import EtlError, Problem
 from etl.provenance import sha256
 from etl.schemas import TABLES, arrow_schema, conform
@@ -114,8 +114,6 @@ def publish(tables: dict[str, pd.DataFrame], extra_files: dict[str, str] | None 
             for name, frame in tables.items():
                 path = write_table(name, frame, staging)
                 files[name] = {"file": path.name, "rows": int(len(frame)), "sha256": sha256(path)}
-            index = staging / search.FILE   # the search index changes with the data it indexes
-            documents = search.build(tables, index)
             for filename, text in (extra_files or {}).items():
                 (staging / filename).write_text(text, encoding="utf-8")
             made = {}
@@ -129,7 +127,6 @@ def publish(tables: dict[str, pd.DataFrame], extra_files: dict[str, str] | None 
                 "tables": files,
                 **({"files": made} if made else {}),
                 "summary": summary or {},
-                "search": {"file": index.name, "documents": documents, "sha256": sha256(index)},
             }
             sources = tables["sources"].to_dict("records") if "sources" in tables else []
             datapackage.write(staging, manifest, sources)
@@ -185,11 +182,6 @@ def verify(version_dir: Path) -> list[str]:
             problems.append(f"{version_dir.name}: {entry['file']} is missing")
         elif sha256(path) != entry["sha256"]:
             problems.append(f"{version_dir.name}: {entry['file']} does not match its checksum")
-    index = manifest.get("search")
-    if index and not (version_dir / index["file"]).exists():
-        problems.append(f"{version_dir.name}: {index['file']} is missing")
-    elif index and sha256(version_dir / index["file"]) != index["sha256"]:
-        problems.append(f"{version_dir.name}: {index['file']} does not match its checksum")
     return problems
 
 
