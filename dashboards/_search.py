@@ -17,7 +17,7 @@ from dashboards._stats import THEME_PAGE
 from etl import paths
 from etl.search_index import FILENAME, KINDS, WORD, match_expression, query_terms, stem, fold
 
-PER_KIND = 20            # results shown per kind
+PER_KIND = 10            # results shown per kind
 SNIPPET_WORDS = 24       # words around the first match
 WEIGHTS = (10.0, 3.0, 2.0)   # bm25 weights: title, body, extra (abbreviations, institutions)
 _local = threading.local()
@@ -71,25 +71,42 @@ def _matches(word: str, wanted: list[str]) -> bool:
     return any(stemmed.startswith(w) or folded.startswith(w) for w in wanted)
 
 
+def _contains(folded: str | None, wanted: list[str]) -> bool:
+    return bool(folded) and any(w in folded for w in wanted)
+
+
 def snippet(text: str, wanted: list[str]) -> list[tuple[str, bool]] | None:
-    """The words around the first match, as (text, is_match) parts; None when nothing matches."""
+    """The words around the first match, as (text, is_match) parts; None when nothing matches.
+
+    Reads the text only up to the end of the window (texts of measures are long)."""
     text = " ".join(str(text or "").split())
-    spans = [m.span() for m in WORD.finditer(text)]
-    hits = [i for i, (a, b) in enumerate(spans) if _matches(text[a:b], wanted)]
-    if not hits:
+    before = SNIPPET_WORDS // 3
+    window: list[tuple[int, int, bool]] = []
+    found, skipped = False, False
+    for m in WORD.finditer(text):
+        hit = _matches(m.group(), wanted)
+        if not found:
+            window.append((*m.span(), hit))
+            if len(window) > before + 1:
+                window.pop(0)
+                skipped = True
+            found = hit
+        elif len(window) < SNIPPET_WORDS:
+            window.append((*m.span(), hit))
+        else:
+            break
+    else:
+        m = None
+    if not found:
         return None
-    first = max(hits[0] - SNIPPET_WORDS // 3, 0)
-    last = min(first + SNIPPET_WORDS, len(spans)) - 1
-    hit_set = set(hits)
-    parts: list[tuple[str, bool]] = [("… ", False)] if first > 0 else []
-    cursor = spans[first][0]
-    for i in range(first, last + 1):
-        a, b = spans[i]
+    parts: list[tuple[str, bool]] = [("… ", False)] if skipped else []
+    cursor = window[0][0]
+    for a, b, hit in window:
         if a > cursor:
             parts.append((text[cursor:a], False))
-        parts.append((text[a:b], i in hit_set))
+        parts.append((text[a:b], hit))
         cursor = b
-    if last < len(spans) - 1:
+    if m is not None:
         parts.append((" …", False))
     return parts
 
@@ -108,20 +125,24 @@ def search(query: str, lang: str, snap=None) -> dict:
     if expression is None:
         return out
     rows = conn.execute(
-        "SELECT d.kind, d.key, d.title_bg, d.title_en, d.text_bg, d.text_en, d.theme, bm25(terms, ?, ?, ?) AS rank "
+        "SELECT d.kind, d.key, d.title_bg, d.title_en, d.text_bg, d.text_en, d.theme, d.folded_bg, d.folded_en, "
+        "bm25(terms, ?, ?, ?) AS rank "
         "FROM terms JOIN docs d ON d.id = terms.rowid WHERE terms MATCH ? ORDER BY rank LIMIT 500",
         (*WEIGHTS, expression)).fetchall()
     groups: dict[str, list[dict]] = {}
-    for kind, key, title_bg, title_en, text_bg, text_en, theme, rank in rows:
+    for kind, key, title_bg, title_en, text_bg, text_en, theme, folded_bg, folded_en, rank in rows:
         group = groups.setdefault(kind, [])
         out["total"] += 1
         if len(group) >= PER_KIND:
             continue
         title, text = (title_en or title_bg, text_en or text_bg) if lang == "en" else (title_bg, text_bg)
-        other = text_bg if lang == "en" else text_en
+        other, folded, folded_other = (text_bg, folded_en, folded_bg) if lang == "en" else (text_en, folded_bg, folded_en)
+        # a word of the query can only match in a text whose folded form contains it
+        parts = ((snippet(text, wanted) or snippet(title, wanted)) if _contains(folded, wanted) else None) or \
+                (snippet(other, wanted) if _contains(folded_other, wanted) else None) or \
+                [(" ".join(str(text or "").split()[:SNIPPET_WORDS]) + " …", False)]
         group.append({"kind": kind, "key": key, "title": title, "link": with_lang(link_of(kind, key, theme), lang),
-                      "snippet": snippet(text, wanted) or snippet(other, wanted) or snippet(title, wanted)
-                      or [(" ".join(str(text or "").split()[:SNIPPET_WORDS]), False)]})
+                      "snippet": parts})
     out["groups"] = {kind: groups[kind] for kind in KINDS if kind in groups}
     out["counts"] = {kind: sum(1 for r in rows if r[0] == kind) for kind in out["groups"]}
     out["ms"] = round((time.perf_counter() - started) * 1000, 2)

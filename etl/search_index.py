@@ -86,7 +86,8 @@ def match_expression(query_words: list[str]) -> str | None:
     """An FTS5 MATCH of every word as a prefix (terms are [a-z0-9…] only, quoted all the same)."""
     if not query_words:
         return None
-    return " AND ".join('"' + w.replace('"', "") + '"*' for w in query_words)
+    # a one-letter prefix would match nearly everything: such words must match whole
+    return " AND ".join('"' + w.replace('"', "") + '"' + ("*" if len(w) > 1 else "") for w in query_words)
 
 
 def _text(*values) -> str:
@@ -127,7 +128,8 @@ def documents(tables: dict[str, pd.DataFrame], aliases: dict[str, list[str]] | N
         inds = indicators.get(m["measure_id"], [])
         docs.append({
             "kind": "measure", "key": m["measure_id"],
-            "title_bg": f"{m['number']}. {m['title']}", "title_en": f"{m['number']}. {m.get('title_en') or m['title']}",
+            "title_bg": f"{str(m['number']).rstrip('.')}. {m['title']}",
+            "title_en": f"{str(m['number']).rstrip('.')}. {m.get('title_en') or m['title']}",
             "text_bg": _text(m["title"], m["objective"], m["expected_results"], [i["name"] for i in inds]),
             "text_en": _text(m.get("title_en"), [i.get("name_en") for i in inds]),
             "extra": _text(m["number"], m["plan_year"], [inst_words(c) for c in by_measure.get(m["measure_id"], [])]),
@@ -158,7 +160,7 @@ def documents(tables: dict[str, pd.DataFrame], aliases: dict[str, list[str]] | N
 
 SCHEMA = """
 CREATE TABLE docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, title_bg TEXT, title_en TEXT,
-                   text_bg TEXT, text_en TEXT, theme TEXT);
+                   text_bg TEXT, text_en TEXT, theme TEXT, folded_bg TEXT, folded_en TEXT);
 CREATE VIRTUAL TABLE terms USING fts5(title, body, extra, tokenize = 'unicode61 remove_diacritics 0',
                                       prefix = '2 3 4');
 """
@@ -173,8 +175,10 @@ def write(path: Path, docs: list[dict]) -> Path:
     try:
         db.executescript(SCHEMA)
         for n, d in enumerate(docs, start=1):
-            db.execute("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?)",
-                       (n, d["kind"], d["key"], d["title_bg"], d["title_en"], d["text_bg"], d["text_en"], d.get("theme")))
+            # folded texts let a snippet skip, at C speed, a text the query's words are not in
+            db.execute("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (n, d["kind"], d["key"], d["title_bg"], d["title_en"], d["text_bg"], d["text_en"], d.get("theme"),
+                        fold(_text(d["title_bg"], d["text_bg"])), fold(_text(d["title_en"], d["text_en"]))))
             db.execute("INSERT INTO terms (rowid, title, body, extra) VALUES (?,?,?,?)",
                        (n, " ".join(terms(_text(d["title_bg"], d["title_en"]))),
                         " ".join(terms(_text(d["text_bg"], d["text_en"]))), " ".join(terms(d.get("extra") or ""))))
