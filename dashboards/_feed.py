@@ -115,7 +115,8 @@ def feed_xml(snap, base: str, lang: str, series: str | None = None) -> bytes:
         mine = by_version.get(version, changes.iloc[0:0])
         if series and mine.empty:
             continue   # a series feed has an entry only when that series changed
-        link = f"{base}/data{suffix}#version-{version}"
+        # /data has a section per version with changes; the first publication has none to point at
+        link = f"{base}/data{suffix}#" + (f"version-{version}" if len(mine) else "changes")
         entry = ET.SubElement(feed, "entry")
         ET.SubElement(entry, "title").text = t("data.version_heading", lang, version=version,
                                                date=manifest.get("published", "")[:10])
