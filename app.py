@@ -16,6 +16,7 @@ from flask import g, request
 from dashboards._api import api_blueprint
 from dashboards._downloads import downloads_blueprint
 from dashboards._guard import install as install_request_guards
+from dashboards._feed import feed_blueprint, feed_href
 from dashboards._i18n import lang_of, t
 from dashboards._json import install as install_fast_json
 from dashboards._router import guard_layouts, prerendered_entry, serve_layout
@@ -69,6 +70,9 @@ class Dashboard(dash.Dash):
         html_text = html_text.replace('<html lang="bg">', f'<html lang="{lang}">', 1)
         description = t("shell.description", lang).replace('"', "&quot;")
         tag = f'<meta name="description" content="{description}">'
+        # every page names the feed of data updates, so a feed reader finds it from any address
+        tag += (f'\n<link rel="alternate" type="application/atom+xml" href="{feed_href(lang)}" '
+                f'title="{escape(t("feed.title", lang))}">')
         canonical = g.get("page_meta", {}).get("canonical")
         if canonical and canonical.startswith("/") and not canonical.startswith("//"):
             tag += f'\n<link rel="canonical" href="{escape(base_url().rstrip("/") + canonical)}">'
@@ -133,6 +137,7 @@ install_server_behaviour(server, app)
 install_request_guards(server, app)
 server.register_blueprint(api_blueprint)
 server.register_blueprint(downloads_blueprint)
+server.register_blueprint(feed_blueprint)
 app.layout = serve_layout  # the page opened is rendered in the first response (see dashboards/_router.py)
 guard_layouts()
 

@@ -791,6 +791,34 @@ def openapi_view():
     return _answer(_openapi_answer)
 
 
+def _search_answer() -> Response:
+    """The /search page's results as data: snippets as [text, matched] parts, links with the language."""
+    from dashboards import _search
+    from dashboards._i18n import lang_of
+    from dashboards.search import shown_query
+
+    snap = _data.snapshot()
+    lang = lang_of(request.args.get("lang"))
+    query = shown_query(request.args.get("q", ""))
+    tag = _etag(snap.version, "search", lang, query)
+    if (cached := _not_modified(tag)) is not None:
+        return cached
+    result = _search.search(query, lang, snap)
+    if not result["available"]:
+        raise ApiError(503, None, "no search index in the published version; run python -m etl build")
+    groups = [{"kind": kind, "count": result["counts"][kind],
+               "results": [{"title": r["title"], "url": r["link"],
+                            "key": r["key"], "snippet": [[text, hit] for text, hit in r["snippet"]]} for r in rows]}
+              for kind, rows in result["groups"].items()]
+    return _cached(_json({"version": snap.version, "query": query, "terms": result["terms"], "lang": lang,
+                          "total": result["total"], "groups": groups}), tag)
+
+
+@api_blueprint.route(f"{PREFIX}/search.json", methods=ANY_METHOD)
+def search_view():
+    return _answer(_search_answer)
+
+
 @api_blueprint.route(f"{PREFIX}/<name>.<any(json, csv):fmt>", methods=ANY_METHOD)
 def table_view(name: str, fmt: str):
     return _answer(lambda: _table_answer(name, fmt))

@@ -130,6 +130,7 @@ def install(server: Flask, app) -> None:
     def sitemap():
         base = base_url().rstrip("/")
         urls = [f"{base}{path}{suffix}" for path in site_paths() for suffix in ("", "?lang=en")]
+        urls += [f"{base}/data/feed.atom", f"{base}/data/feed.atom?lang=en"]
         body = "".join(f"<url><loc>{u.replace('&', '&amp;')}</loc></url>" for u in urls)
         return Response('<?xml version="1.0" encoding="UTF-8"?>'
                         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>',

@@ -11,6 +11,7 @@ from dashboards import _data
 from dashboards._components.chart import table_data, table_view
 from dashboards._components.query import parse
 from dashboards._components.shell import page
+from dashboards._feed import feed_href
 from dashboards._i18n import day, number, t
 from dashboards._queries import label_column
 from etl.schemas import TABLES
@@ -80,7 +81,7 @@ def _change_log(snap, lang: str) -> list:
                 html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in
                                     ("data.col_table", "data.col_key", "data.col_field", "data.col_old", "data.col_new")])),
                 html.Tbody(rows)], className="table table-sm"), className="table-responsive"))
-        out.append(html.Section(block, className="change-version"))
+        out.append(html.Section(block, className="change-version", id=f"version-{version}"))
     return out
 
 
@@ -113,6 +114,7 @@ def layout(**query):
         html.Div([_table_card(snap, name, lang) for name in published], className="catalogue"),
         html.H2(t("data.changes", lang), id="changes"),
         html.P(t("data.changes_lead", lang)),
+        html.P(html.A(t("feed.link", lang), href=feed_href(lang), rel="alternate"), className="feed-link"),
         *_change_log(snap, lang),
     ]
     return page(lang, "/data", query, t("data.title", lang), body)

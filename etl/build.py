@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import paths, publish
+from etl import paths, publish, search_index
 from etl import progress as indicator_progress
 from etl.checks import validate_all
 from etl.problems import EtlError, Problem
@@ -80,6 +80,6 @@ def build(raw_dir: Path | None = None, progress=lambda message: None) -> BuildRe
     progress("publishing")
     summary = {"rows": {name: int(len(frame)) for name, frame in result.tables.items()},
                "warnings": [str(w) for w in result.warnings]}
-    result.version = publish.publish(result.tables, summary=summary)
+    result.version = publish.publish(result.tables, summary=summary, derived=[search_index.build_for])
     result.tables["changes"] = pd.read_parquet(paths.versions_dir() / result.version / "changes.parquet")
     return result

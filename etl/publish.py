@@ -1,6 +1,7 @@
 """Publishing contract: versions, the `current` pointer, manifest, rollback.
 
-    data/processed/versions/<id>/<table>.parquet, manifest.json, datapackage.json, changes.json
+    data/processed/versions/<id>/<table>.parquet, manifest.json, datapackage.json, changes.json,
+                                  search.sqlite (the site search index, etl/search_index.py)
     data/processed/current -> versions/<id>          (a symlink)
 
 A version is written in full under a temporary name, renamed into place, and only then is
@@ -87,11 +88,13 @@ def read_version(version: str) -> dict[str, pd.DataFrame]:
 
 
 def publish(tables: dict[str, pd.DataFrame], extra_files: dict[str, str] | None = None,
-            summary: dict | None = None) -> str:
+            summary: dict | None = None, derived=()) -> str:
     """Write a new version and make it current. Returns the version id.
 
     The `changes` table (what differs from the version now current) is computed here, under the
     lock, so two publishes can never both diff against the same previous version.
+    `derived`: functions (tables, folder) -> path that write files made from the tables (the
+    search index) into the version; they are listed in the manifest's `files` with checksums.
     """
     with publish_lock():
         previous = current_version()
@@ -113,11 +116,16 @@ def publish(tables: dict[str, pd.DataFrame], extra_files: dict[str, str] | None 
                 files[name] = {"file": path.name, "rows": int(len(frame)), "sha256": sha256(path)}
             for filename, text in (extra_files or {}).items():
                 (staging / filename).write_text(text, encoding="utf-8")
+            made = {}
+            for make in derived:
+                path = make(tables, staging)
+                made[path.name] = {"file": path.name, "sha256": sha256(path)}
             manifest = {
                 "version": version,
                 "published": published,
                 "previous": previous,
                 "tables": files,
+                **({"files": made} if made else {}),
                 "summary": summary or {},
             }
             sources = tables["sources"].to_dict("records") if "sources" in tables else []
@@ -168,7 +176,7 @@ def verify(version_dir: Path) -> list[str]:
         return [f"{version_dir.name}: no manifest"]
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     problems = []
-    for name, entry in manifest["tables"].items():
+    for name, entry in [*manifest["tables"].items(), *manifest.get("files", {}).items()]:
         path = version_dir / entry["file"]
         if not path.exists():
             problems.append(f"{version_dir.name}: {entry['file']} is missing")

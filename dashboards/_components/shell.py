@@ -46,6 +46,17 @@ def _language_switch(lang: str, path: str, query: dict) -> html.A:
     )
 
 
+def search_box(lang: str) -> html.Form:
+    """A plain GET form: works by keyboard and without JavaScript (the browser loads /search?q=…)."""
+    return html.Form([
+        html.Label(t("search.header_label", lang), htmlFor="shell-search", className="visually-hidden"),
+        dcc.Input(id="shell-search", type="search", name="q", maxLength=200, autoComplete="off",
+                  placeholder=t("search.header_placeholder", lang), className="form-control form-control-sm"),
+        *([dcc.Input(type="hidden", name="lang", value=lang)] if lang != "bg" else []),
+        html.Button(t("search.submit", lang), type="submit", className="btn btn-sm btn-outline-light"),
+    ], action="/search", method="get", role="search", className="shell-search d-flex")
+
+
 def header(lang: str, path: str, query: dict) -> html.Header:
     return html.Header(className="shell-header", children=dbc.Navbar(
         dbc.Container([
@@ -58,6 +69,7 @@ def header(lang: str, path: str, query: dict) -> html.Header:
                 dbc.Nav(_nav(lang, path), navbar=True, className="me-auto"),
                 id="shell-collapse", navbar=True, is_open=False,
             ),
+            search_box(lang),
             _language_switch(lang, path, query),
         ], fluid="lg"),
         dark=True, expand="lg", className="shell-navbar",

@@ -1,0 +1,145 @@
+"""Site search: the FTS5 index built with each published version, /search, /api/v1/search.json, the
+header search box. Both scripts meet (трафик = trafik), stems (деца = децата), abbreviations find
+their institutions and measures; absurd queries give a clear page."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboards import _data, _search
+from etl import paths, search_index
+from etl.publish import MANIFEST, verify
+from tests.conftest import components, words
+
+
+def keys(result, kind):
+    return [r["key"] for r in result["groups"].get(kind, [])]
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("трафик", ["trafik"]), ("Трафика", ["trafik"]), ("TRAFIK", ["trafik"]), ("деца", ["dets"]), ("децата", ["dets"]),
+    ("ДАБ", ["dab"]), ("dab", ["dab"]), ("Щастие", ["shtast"]), ("ю́ла", ["yul"]), ("България", ["balgar"]),
+    ("жц чш", ["zhts", "chsh"]), ("непридружени непридружените", ["nepridruzhen"]),
+])
+def test_terms_are_folded_transliterated_and_stemmed_alike(written, expected):
+    assert search_index.query_terms(written) == expected
+
+
+def test_query_is_bounded_and_control_characters_dropped():
+    assert search_index.query_terms("a\x00b\x1fc") == ["a", "b", "c"]
+    assert len(search_index.query_terms(" ".join(f"word{i}" for i in range(100)))) == search_index.MAX_QUERY_TERMS
+    assert search_index.match_expression(search_index.query_terms("x" * 10_000)).count("x") <= search_index.MAX_QUERY_CHARS
+
+
+def test_index_is_part_of_the_published_version(snap):
+    folder = paths.versions_dir() / snap.version
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["files"][search_index.FILENAME]["file"] == search_index.FILENAME
+    assert verify(folder) == []
+    (folder / search_index.FILENAME).rename(folder / "moved")
+    try:
+        assert any("search.sqlite is missing" in p for p in verify(folder))
+    finally:
+        (folder / "moved").rename(folder / search_index.FILENAME)
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_cyrillic_and_latin_find_the_same_trafficking_results(snap, lang):
+    cyrillic, latin = _search.search("трафик", lang, snap), _search.search("trafik", lang, snap)
+    assert cyrillic["groups"] == latin["groups"]
+    assert "/statistics/trafficking" in keys(cyrillic, "page")
+    measures = keys(cyrillic, "measure")
+    assert len(measures) >= 3
+    titles = " ".join(snap["measures"].set_index("measure_id").loc[measures, "title"]).lower()
+    assert "трафик" in titles
+    assert any(k.startswith("trafficking_") for k in keys(cyrillic, "series"))
+
+
+def test_abbreviation_finds_the_institution_and_its_measures(snap):
+    result = _search.search("ДАБ", "en", snap)
+    assert "DAB" in keys(result, "institution")
+    links = snap["measure_institutions"]
+    own = set(links[links["institution_code"] == "DAB"]["measure_id"])
+    assert own & set(keys(result, "measure"))
+    assert _search.search("DAB", "en", snap)["groups"] == result["groups"]
+    title = next(r["title"] for r in result["groups"]["institution"] if r["key"] == "DAB")
+    assert "State Agency for Refugees" in title
+
+
+def test_stems_meet(snap):
+    assert keys(_search.search("деца", "bg", snap), "measure") == keys(_search.search("децата", "bg", snap), "measure")
+    assert keys(_search.search("непридружени деца", "bg", snap), "measure")
+
+
+def test_snippet_marks_the_matched_words():
+    parts = _search.snippet("Мерки срещу трафика на хора и <script>alert(1)</script>", ["trafik", "script"])
+    assert ("трафика", True) in parts and ("script", True) in parts
+    assert ("Мерки", False) in parts
+
+
+def test_search_page_groups_results_with_highlights(dash_app):
+    from dashboards import search
+
+    tree = search.layout(q="трафик", lang="en")
+    text = words(tree)
+    assert "Plan measures" in text and "Pages" in text and "Trafficking in human beings" in text
+    marks = [c for c in components(tree) if type(c).__name__ == "Mark"]
+    assert marks and all(isinstance(m.children, str) for m in marks)
+    links = [c.href for c in components(tree) if type(c).__name__ == "Link"]
+    assert "/statistics/trafficking?lang=en" in links
+
+
+@pytest.mark.parametrize("query", ["", "x" * 10_000, "\x00\x01\x02", "<script>alert(1)</script>", "\"*' OR 1=1 --",
+                                   "NEAR(a b)", "***", "a AND OR NOT"])
+def test_absurd_queries_give_a_clear_page(dash_app, query):
+    client = dash_app.server.test_client()
+    response = client.get("/search", query_string={"q": query})
+    if len(query) > 2000:   # the server's bound on any query string: a clear plain-text 414
+        assert response.status_code == 414 and b"too long" in response.data
+    else:
+        assert response.status_code == 200
+        assert b"<script>alert" not in response.data
+        api = client.get("/api/v1/search.json", query_string={"q": query, "lang": "en"})
+        assert api.status_code == 200, api.data
+        assert len(api.get_json()["query"]) <= search_index.MAX_QUERY_CHARS
+    from dashboards import search
+
+    text = words(search.layout(q=query))
+    assert "Търсене" in text and ("резултат" in text.lower() or "Въведете" in text or "думи" in text)
+
+
+def test_api_returns_the_same_results_as_data(dash_app, snap):
+    body = dash_app.server.test_client().get("/api/v1/search.json?q=trafik&lang=en").get_json()
+    assert body["version"] == snap.version and body["terms"] == ["trafik"]
+    groups = {g["kind"]: g for g in body["groups"]}
+    assert [r["key"] for r in groups["measure"]["results"]] == keys(_search.search("trafik", "en", snap), "measure")
+    assert any(part[1] for part in groups["measure"]["results"][0]["snippet"])
+    assert groups["page"]["results"][0]["url"].endswith("lang=en")
+
+
+def test_every_page_has_a_header_search_form_that_works_without_javascript(dash_app):
+    client = dash_app.server.test_client()
+    for path in ("/", "/plan", "/about?lang=en"):
+        tree = None
+        response = client.get(path)
+        assert response.status_code == 200
+    from dashboards import about
+
+    forms = [c for c in components(about.layout(lang="en")) if type(c).__name__ == "Form" and c.action == "/search"]
+    assert forms and forms[0].method == "get"
+    names = [getattr(c, "name", None) for c in components(forms[0])]
+    assert "q" in names and "lang" in names
+
+
+def test_sitemap_lists_search(dash_app):
+    body = dash_app.server.test_client().get("/sitemap.xml").data.decode()
+    assert "/search</loc>" in body
+
+
+def test_missing_index_is_a_clear_message(snap, monkeypatch, dash_app):
+    monkeypatch.setattr(_search, "_connection", lambda version: None)
+    from dashboards import search
+
+    assert "не е достъпно" in words(search.layout(q="трафик"))
+    assert dash_app.server.test_client().get("/api/v1/search.json?q=x").status_code == 503
