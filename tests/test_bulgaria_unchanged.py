@@ -3,7 +3,14 @@ statistics chart (rows, download, summary) and key figure is what it was when on
 were kept (the copy in tests/fixtures/golden/bulgaria-views.json was written by the earlier code)."""
 import json
 
+import pytest
+
 from tests.bulgaria_views import GOLDEN, views
+
+
+@pytest.fixture
+def client(dash_app):
+    return dash_app.server.test_client()
 
 
 def test_bulgaria_views_unchanged_with_all_countries(client, snap):
