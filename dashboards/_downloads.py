@@ -16,7 +16,7 @@ from dashboards import _data
 from dashboards._charts import about_for, chart_data
 from dashboards._export import MEDIA_TYPES, ascii_name, file_name, render
 from dashboards._i18n import lang_of, t
-from etl.schemas import TABLES
+from etl.schemas import BULGARIA, TABLES
 
 downloads_blueprint = Blueprint("downloads", __name__)
 CHART_FORMATS = ("csv", "xlsx")
@@ -77,7 +77,7 @@ def theme_file(theme: str, fmt: str):
     lang = lang_of(request.args.get("lang"))
     chosen = series[series["theme"] == theme]
     obs = snap["observations"]
-    frame = snap.rows("observations", obs[obs["series"].isin(chosen["series"])]).merge(
+    frame = snap.rows("observations", obs[obs["series"].isin(chosen["series"]) & (obs["geo"] == BULGARIA)]).merge(
         chosen[["series", "name_bg", "name_en"]], on="series", how="left")
     about = about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)),
                       frame["source_id"], "/data", {})
