@@ -99,7 +99,7 @@ class Query:
 
     def pairs(self, offset: int | None = None) -> list[tuple[str, str]]:
         """The query in one canonical form: the same rows always give the same pairs (ETag, `next`)."""
-        out = sorted((f.parameter, f.raw) for f in self.filters)
+        out = sorted((f.parameter, f.raw) for f in self.filters if f.parameter)   # defaults are not written
         if self.sort:
             out.append(("_sort", ",".join(("-" if desc else "") + col for col, desc in self.sort)))
         if self.lang:
@@ -248,8 +248,13 @@ def parse_query(table_name: str, params) -> Query:
             lang = raw
         elif name.startswith("_"):
             raise ApiError(400, name, f"unknown parameter {_shown(name)}; special parameters: {', '.join(SPECIAL)}")
+        elif raw == "*" and name in dict(table.defaults):   # every value, e.g. geo=* for every country
+            filters.append(Filter(name, name, "ne", raw, ""))
         else:
             filters.append(_parse_filter(table, name, raw))
+    for column, value in table.defaults:    # Bulgaria stays the default; any filter on the column replaces it
+        if not any(f.column == column for f in filters):
+            filters.append(Filter("", column, "exact", value, value))
     return Query(table_name, tuple(filters), sort, limit, offset, lang)
 
 

@@ -18,7 +18,7 @@ from dashboards._charts import about_for, chart_data
 from dashboards._export import MEDIA_TYPES, ascii_name, file_name, render
 from dashboards._i18n import lang_of, t
 from dashboards._table_files import built_file, digest_of
-from etl.schemas import TABLES
+from etl.schemas import BULGARIA, TABLES
 
 downloads_blueprint = Blueprint("downloads", __name__)
 CHART_FORMATS = ("csv", "xlsx")
@@ -94,7 +94,7 @@ def theme_file(theme: str, fmt: str):
     lang = lang_of(request.args.get("lang"))
     chosen = series[series["theme"] == theme]
     obs = snap["observations"]
-    part = obs[obs["series"].isin(chosen["series"])]
+    part = obs[obs["series"].isin(chosen["series"]) & (obs["geo"] == BULGARIA)]   # the theme files stay Bulgaria's
 
     def frame():
         return snap.rows("observations", part).merge(chosen[["series", "name_bg", "name_en"]], on="series", how="left")

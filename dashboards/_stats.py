@@ -20,6 +20,7 @@ import pyarrow as pa
 from babel import Locale
 from babel.core import get_global
 
+from etl.schemas import BULGARIA
 from dashboards._data import Snapshot, release_memory
 from dashboards._i18n import has, t
 
@@ -75,25 +76,36 @@ def _is_set(column: pd.Series) -> np.ndarray:
     return column.notna().to_numpy()
 
 
+def _is_geo(column: pd.Series, code: str) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        at = column.cat.categories.get_indexer([code])[0]
+        return column.array.codes == at if at >= 0 else np.zeros(len(column), dtype=bool)
+    return (column == code).to_numpy()
+
+
 def _index(snap: Snapshot) -> dict:
     """series -> {"rows": its rows (a slice when contiguous), "parts": {None or dimension: row numbers}}."""
     return snap.cached("observations_index", lambda: _build_index(snap["observations"]))
 
 
 def _build_index(obs: pd.DataFrame) -> dict:
+    """Bulgaria's rows only: the statistics pages are Bulgaria's (other countries are compared on /europe)."""
     n = len(obs)
     if not n:
         return {}
     column = obs["series"]
     if isinstance(column.dtype, pd.CategoricalDtype):
-        codes, names = column.array.codes, list(column.cat.categories)
+        codes, names = column.array.codes.copy(), list(column.cat.categories)
     else:
         codes, uniques = pd.factorize(column, sort=True)
         names = list(uniques)
-    ordered = bool(np.all(codes[1:] >= codes[:-1]))   # published sorted by series: ranges, no copies
-    order = None if ordered else np.argsort(codes, kind="stable")
+    codes[~_is_geo(obs["geo"], BULGARIA)] = -1      # published sorted by series then geo: still ranges
+    kept = codes[codes >= 0]
+    runs = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ordered = bool(np.all(kept[1:] >= kept[:-1])) and int((codes[runs] >= 0).sum()) == len(np.unique(kept))
+    order = None if ordered else np.argsort(codes, kind="stable")   # sorted: one range per series, no copies
     sorted_codes = codes if ordered else codes[order]
-    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    starts = runs if ordered else np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     stops = np.r_[starts[1:], n]
     depth = np.zeros(n, dtype=np.int8)                                 # breakdowns set per row
     for d in DIMENSIONS:

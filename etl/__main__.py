@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("fetch", help="download a dataset into data/raw with its provenance sidecar")
     p.add_argument("provider", choices=["eurostat"])
     p.add_argument("dataset", help="dataset code, e.g. MIGR_ASYAPPCTZA")
-    p.add_argument("--geo", default="BG", help="country code (default: %(default)s)")
+    p.add_argument("--geo", default=None, help="one reporting country, e.g. BG (default: every reporting country)")
     p.set_defaults(func=cmd_fetch)
     args = parser.parse_args(argv)
     return args.func(args)

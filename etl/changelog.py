@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from etl.schemas import TABLES
+from etl.schemas import BULGARIA, TABLES
 
 # table -> the fields whose change is a revision (the key comes from the schema)
 TRACKED = {
@@ -20,6 +20,7 @@ TRACKED = {
     "indicator_actuals": ("actual_value", "actual_text", "status_override"),
     "plans": ("status",),
 }
+KEY_DEFAULTS = {"geo": BULGARIA}
 COLUMNS = ["version", "published", "table", "change", "key", "field", "old", "new"]
 
 
@@ -64,6 +65,9 @@ def diff_table(name: str, old: pd.DataFrame | None, new: pd.DataFrame) -> list[d
     if old is None:
         return []  # the first publish: nothing to compare with
     key = TABLES[name].key
+    # A version published before a key column existed held only what that column's default now says
+    # (observations were Bulgaria's before `geo`): fill it so unchanged rows are not "removed and added".
+    old = old.assign(**{k: v for k, v in KEY_DEFAULTS.items() if k in key and k not in old.columns})
     fields = [f for f in TRACKED[name] if f in new.columns and f in old.columns]
     on = [f"_k_{k}" for k in key]
     merged = _keyed(old, key, fields).merge(_keyed(new, key, fields), on=on, how="outer",

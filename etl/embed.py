@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from etl import paths
 from etl.problems import EtlError, Problem
@@ -33,17 +34,17 @@ EUROSTAT = {"provider": "Eurostat", "license": "CC BY 4.0"}
 EMBEDDED = {
     "eurostat-migr_asyappctza.csv": ("eurostat", ["eurostat-sdmx-csv/migr_asyappctza__asylum_applicants_total.csv"], {
         **EUROSTAT, "dataset": "MIGR_ASYAPPCTZA",
-        "title": "Asylum applicants by type, citizenship, age and sex - annual aggregated data (Bulgaria)",
+        "title": "Asylum applicants by type, citizenship, age and sex - annual aggregated data (every reporting country)",
         "url": "https://ec.europa.eu/eurostat/databrowser/view/migr_asyappctza/default/table",
         "via": "public repository natix-x/Data-mining-in-Migration-Analysis (data/), SDMX-CSV 2.0"}),
     "eurostat-migr_asytpsm.csv": ("eurostat", ["eurostat-sdmx-csv/migr_asytpsm__temporary_protection_beneficiaries_monthly.csv"], {
         **EUROSTAT, "dataset": "MIGR_ASYTPSM",
-        "title": "Beneficiaries of temporary protection at the end of the month by citizenship, age and sex - monthly data (Bulgaria)",
+        "title": "Beneficiaries of temporary protection at the end of the month by citizenship, age and sex - monthly data (every reporting country)",
         "url": "https://ec.europa.eu/eurostat/databrowser/view/migr_asytpsm/default/table",
         "via": "public repository natix-x/Data-mining-in-Migration-Analysis (data/), SDMX-CSV 2.0"}),
     "eurostat-migr_eipre.csv": ("eurostat", ["eurostat-sdmx-csv/migr_eipre__migrants_illegally_present.csv"], {
         **EUROSTAT, "dataset": "MIGR_EIPRE",
-        "title": "Third-country nationals found to be illegally present - annual data (Bulgaria)",
+        "title": "Third-country nationals found to be illegally present - annual data (every reporting country and the EU)",
         "url": "https://ec.europa.eu/eurostat/databrowser/view/migr_eipre/default/table",
         "via": "public repository natix-x/Data-mining-in-Migration-Analysis (data/), SDMX-CSV labels only"}),
     "eurostat-migr_asydcfstq-2008-2016.csv": ("eurostat-legacy", [
@@ -88,7 +89,7 @@ def observations(kind: str, files: list[Path]) -> tuple[pd.DataFrame, list[Probl
 def write_project_csv(frame: pd.DataFrame, out: Path) -> Path:
     """The observations in the staff template's CSV layout, UTF-8 with BOM (Excel opens Cyrillic correctly)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    frame = frame.sort_values(["series", "period", "citizenship", "sex", "age_group", "decision", "category"],
+    frame = frame.sort_values(["series", "geo", "period", "citizenship", "sex", "age_group", "decision", "category"],
                               na_position="first", kind="stable")
     with out.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -107,12 +108,20 @@ def write_project_csv(frame: pd.DataFrame, out: Path) -> Path:
 def embed(kind: str, files: list[Path], out: Path, meta: dict) -> tuple[Path, int, list[Problem]]:
     frame, warnings = observations(kind, files)
     write_project_csv(frame, out)
-    retrieved = meta.get("retrieved") or min(
+    retrieved = meta.get("retrieved") or _retrieved_before(out) or min(
         datetime.fromtimestamp(p.stat().st_mtime, tz=timezone.utc).date() for p in files).isoformat()
     write_meta(out, {**meta, "retrieved": retrieved, "derived_from": [p.name for p in files],
-                     "produced_by": f"python -m etl.embed ({kind} importer); values unchanged, Bulgaria only",
+                     "produced_by": f"python -m etl.embed ({kind} importer); values unchanged, every reporting country",
                      "format": "project statistics template, CSV UTF-8 with BOM"})
     return out, len(frame), warnings
+
+
+def _retrieved_before(out: Path) -> str | None:
+    """The retrieval date an earlier embed of `out` recorded: re-embedding the same files does not move it."""
+    sidecar = out.with_name(out.name + ".meta.yml")
+    if not sidecar.exists():
+        return None
+    return (yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}).get("retrieved")
 
 
 def main(argv: list[str] | None = None) -> int:

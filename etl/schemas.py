@@ -18,6 +18,7 @@ FLAGS = ["provisional", "estimated", "rounded", "suppressed", "break", "definiti
 FREQS = ["A", "Q", "M"]
 UNITS = ["count", "percent", "BGN", "EUR", "persons", "decisions", "operations"]
 COMPARISONS = ["at least", "at most", "keep"]
+BULGARIA = "BGR"   # the reporting country of every figure that does not name another (staff, plan, UNHCR, UNODC)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Table:
     sort: tuple[str, ...] = ()
     group: str = "plan"  # plan | statistics | meta
     checks: tuple = field(default=())
+    # (column, value): what a query without a filter on that column gets (the API), e.g. Bulgaria's rows
+    defaults: tuple = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -145,6 +148,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     ), key=("series",), sort=("theme", "series"), group="statistics"),
     Table("observations", "Наблюдения", "Observations", (
         Column("series", S, "Код на реда", "Series code"),
+        Column("geo", S, "Отчитаща държава (ISO 3166-1 alpha-3, напр. BGR) или съвкупност на Евростат (EU27_2020 = ЕС-27)",
+               "Reporting country (ISO 3166-1 alpha-3, e.g. BGR) or Eurostat aggregate (EU27_2020 = EU-27)"),
         Column("period", S, "Период (2023, 2023-Q1, 2023-03)", "Period (2023, 2023-Q1, 2023-03)"),
         Column("year", I, "Година", "Year"),
         Column("freq", S, "Честота (A годишна, Q тримесечна, M месечна)", "Frequency (A annual, Q quarterly, M monthly)", checks=_isin(FREQS)),
@@ -160,9 +165,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Column("institution_code", S, "Отчитаща институция", "Reporting institution", nullable=True),
         Column("source_id", S, "Източник (виж sources)", "Source (see sources)"),
         Column("source_ref", S, "Място в източника (код и ред на набора, или документ и ред)", "Place in the source (dataset code and row, or document and line)"),
-    ), key=("series", "period", "citizenship", "sex", "age_group", "decision", "return_type", "category"),
-       sort=("series", "year", "period", "citizenship", "sex", "age_group", "decision", "return_type", "category"),
-       group="statistics"),
+    ), key=("series", "geo", "period", "citizenship", "sex", "age_group", "decision", "return_type", "category"),
+       sort=("series", "geo", "year", "period", "citizenship", "sex", "age_group", "decision", "return_type", "category"),
+       group="statistics", defaults=(("geo", BULGARIA),)),
     Table("indicator_actuals", "Изпълнение на индикаторите", "Indicator actual values", (
         Column("indicator_id", S, "Индикатор", "Indicator id"),
         Column("measure_id", S, "Мярка", "Measure id"),

@@ -169,10 +169,11 @@ def test_api_paging_next(client):
 
 def test_api_paging_limit_max_and_zero(client, snap):
     full = client.get("/api/v1/observations.json?_limit=max").get_json()
-    assert len(full["rows"]) == 1000 and full["total"] == len(snap["observations"])
+    bulgaria = int((snap["observations"]["geo"] == "BGR").sum())
+    assert len(full["rows"]) == 1000 and full["total"] == bulgaria
     assert full["next"] == "/api/v1/observations.json?_limit=1000&_offset=1000"
     none = client.get("/api/v1/observations.json?_limit=0").get_json()
-    assert none["rows"] == [] and none["next"] is None and none["total"] == len(snap["observations"])
+    assert none["rows"] == [] and none["next"] is None and none["total"] == bulgaria
 
 
 def test_api_paging_offset_past_end(client):
@@ -329,8 +330,11 @@ def test_api_index(client, snap):
     measures = next(t for t in body["tables"] if t["name"] == "measures")
     assert measures == {"name": "measures", "title_bg": "Мерки на плана", "title_en": "Plan measures", "group": "plan",
                         "rows": len(snap["measures"]), "json": "/api/v1/measures.json", "csv": "/api/v1/measures.csv"}
-    for table in body["tables"]:
-        assert client.get(table["json"] + "?_limit=0").get_json()["total"] == table["rows"]
+    for table in body["tables"]:   # observations: Bulgaria by default, geo=* every reporting country
+        every = "&geo=*" if table["name"] == "observations" else ""
+        assert client.get(table["json"] + "?_limit=0" + every).get_json()["total"] == table["rows"]
+    bulgaria = int((snap["observations"]["geo"] == "BGR").sum())
+    assert client.get("/api/v1/observations.json?_limit=0").get_json()["total"] == bulgaria < len(snap["observations"])
 
 
 def test_api_query_table_pure(snap):

@@ -43,10 +43,14 @@ def test_eurostat_sdmx_asylum_applicants_real_values():
 
 
 @pytest.mark.realdata
-def test_eurostat_sdmx_all_countries_file_keeps_bulgaria_only():
-    frame, _ = eurostat.read(real_file(f"{SDMX}/migr_asyappctza__asylum_applicants_total.csv"), {})
-    assert len(frame) == 34
-    assert one(frame, period="2008", citizenship=None)["value"] == 745.0
+def test_eurostat_sdmx_all_countries_file_keeps_every_country():
+    frame, problems = eurostat.read(real_file(f"{SDMX}/migr_asyappctza__asylum_applicants_total.csv"), {})
+    assert [p for p in problems if p.severity == "error"] == []
+    assert len(frame) == 1080 and frame["geo"].nunique() == 33 and (frame["geo"] == "BGR").sum() == 34
+    assert one(frame, geo="BGR", period="2008", citizenship=None)["value"] == 745.0
+    # 2023 totals as Eurostat publishes them (Germany, Greece as EL, Romania, Norway: YAML's "NO" trap)
+    assert {g: one(frame, geo=g, period="2023", citizenship=None)["value"] for g in ("DEU", "GRC", "ROU", "NOR")} == {
+        "DEU": 351600.0, "GRC": 64230.0, "ROU": 10095.0, "NOR": 5350.0}
 
 
 @pytest.mark.realdata
@@ -108,9 +112,23 @@ def test_eurostat_empty_value_without_flag_left_out(tmp_path):
     assert "not available" in str(problems[0])
 
 
-def test_eurostat_other_countries_only_is_an_error(tmp_path):
-    _, problems = eurostat.read(write(tmp_path, row(geo="RO")), {})
-    assert [p.message for p in problems] == ["no rows for Bulgaria (geo BG): this download does not cover Bulgaria"]
+def test_eurostat_other_country_is_kept_under_its_iso_code(tmp_path):
+    frame, problems = eurostat.read(write(tmp_path, row(geo="RO") + "\n" + row(geo="EL", value="64230")), {})
+    assert problems == []
+    assert list(frame["geo"]) == ["ROU", "GRC"]     # Eurostat's EL is Greece's ISO code GRC
+
+
+def test_eurostat_unknown_geo_is_an_error_naming_row_and_column(tmp_path):
+    _, problems = eurostat.read(write(tmp_path, row() + "\n" + row(geo="XY")), {})
+    assert [(p.line, p.column, p.severity) for p in problems] == [(3, "geo", "error")]
+    assert "geo 'XY' is neither a country" in problems[0].message
+
+
+def test_eurostat_truncated_file_is_an_error_naming_row_and_column(tmp_path):
+    cut = row().rsplit(",", 6)[0]          # the row stops after the time period: the download was cut off
+    _, problems = eurostat.read(write(tmp_path, row() + "\n" + cut), {})
+    assert [(p.line, p.column, p.severity) for p in problems] == [(3, "OBS_VALUE", "error")]
+    assert "truncated" in problems[0].message
 
 
 def test_eurostat_unmapped_dataset_is_an_error(tmp_path):

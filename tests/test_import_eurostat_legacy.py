@@ -51,7 +51,8 @@ def test_eurostat_legacy_not_available_and_thousands(tmp_path):
                                '"2016Q2","Bulgaria","Total","Total","Total","Rejected","Person",":"',
                                '"2016Q2","Romania","Total","Total","Total","Rejected","Person","15"']), encoding="utf-8")
     frame, problems = eurostat_legacy.read(path, {})
-    assert frame[["period", "value", "decision"]].values.tolist() == [["2016-Q1", 1234.0, "rejected"]]
+    assert frame[["geo", "period", "value", "decision"]].values.tolist() == [["BGR", "2016-Q1", 1234.0, "rejected"],
+                                                                         ["ROU", "2016-Q2", 15.0, "rejected"]]
     assert [p.message for p in problems] == ["1 value(s) not available (empty or ':') left out"]
 
 

@@ -24,7 +24,7 @@ EXPECTED_PROBLEMS = {
     "non-numeric-value.csv": f"{WHERE}/non-numeric-value.csv, row 2, column 'value': non-numeric value: 'около 240' is "
                              f"not a number (expected e.g. 1 234 or 1 234,5)",
     "duplicate-key.csv": f"{WHERE}/duplicate-key.csv, row 3, column 'series': duplicate key: row 2 already has "
-                         f"series=readmissions, period=2023",
+                         f"series=readmissions, geo=BGR, period=2023",
     "negative-count.csv": f"{WHERE}/negative-count.csv, row 2, column 'value': negative count -81 (persons): counts "
                           f"cannot be below 0",
     "period-before-1990.csv": f"{WHERE}/period-before-1990.csv, row 2, column 'period': period 1898 is before 1990",
@@ -44,7 +44,7 @@ EXPECTED_PROBLEMS = {
     "citizenship-not-iso3.csv": f"{WHERE}/citizenship-not-iso3.csv, row 2, column 'citizenship': citizenship 'UA' is "
                                 f"not an ISO 3166 alpha-3 code (e.g. UKR, SYR)",
     "missing-column.csv": f"{WHERE}/missing-column.csv, row 1, column 'source_ref': missing column 'source_ref' "
-                          f"(expected columns: {HEADER.replace(',', ', ')})",
+                          f"(expected columns: {HEADER.replace(',', ', ')}, geo)",
     "unquoted-decimal-comma.csv": f"{WHERE}/unquoted-decimal-comma.csv, line 2: the row has 15 fields but the header "
                                   f"has 14: a value with a comma (e.g. 1 234,5) must be in quotes, or use ';' between fields",
     "wrong-encoding.csv": f"{WHERE}/wrong-encoding.csv: wrong encoding: the file is neither UTF-8 nor Windows-1251 "
@@ -190,3 +190,14 @@ def test_parse_period_annual_round_trip(year):
 def test_parse_period_month_out_of_range_rejected(year, month):
     with pytest.raises(ValueError):
         parse_period(f"{year}-{month}")
+
+
+def test_staff_csv_geo_column_names_the_reporting_country(tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_text(HEADER + ",geo\n"
+                    "readmissions,2023,,,,,,,120,operations,,,MoI report 2023,,\n"
+                    "readmissions,2023,,,,,,,95,operations,,,MoI report 2023,,ROU\n"
+                    "readmissions,2023,,,,,,,7,operations,,,MoI report 2023,,XYZ\n", encoding="utf-8")
+    frame, problems = staff_template.read(path, {})
+    assert list(frame["geo"]) == ["BGR", "ROU", "XYZ"]         # empty = Bulgaria
+    assert [(p.line, p.column) for p in problems if p.severity == "error"] == [(4, "geo")]

@@ -17,7 +17,7 @@ import yaml
 
 from etl.numbers import parse_number
 from etl.problems import Problem
-from etl.schemas import TABLES
+from etl.schemas import BULGARIA, TABLES
 from etl.statistics.checks import wrong_encoding
 
 OBS_COLUMNS = [c for c in TABLES["observations"].names if c != "source_id"]
@@ -31,6 +31,7 @@ def observations_frame(rows: list[dict], columns: dict[str, str], sheet: str | N
     """Rows as a frame with every contract and internal column, and the source column names."""
     frame = pd.DataFrame(rows, columns=OBS_COLUMNS + INTERNAL)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    frame["geo"] = frame["geo"].fillna(BULGARIA)   # sources that name no reporting country are Bulgaria's
     if sheet is not None:
         frame["_sheet"] = sheet
     frame.attrs["columns"] = dict(columns)

@@ -41,7 +41,7 @@ def is_sdmx_csv(first_line: str) -> bool:
 
 
 def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
-    """Bulgaria's observations of one Eurostat SDMX-CSV download."""
+    """The observations of one Eurostat SDMX-CSV download, every reporting country (`geo`)."""
     file = rel(path)
     text, problems = read_text(path, file)
     if text is None:
@@ -53,7 +53,18 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
         if needed not in index:
             return observations_frame([], SDMX_COLUMNS), problems + [
                 Problem(file, f"missing column {needed!r}: not an SDMX-CSV download", line=1)]
-    records = [(reader.line_num, row) for row in reader if row]
+    records, short = [], []
+    for row in reader:
+        if not row:
+            continue
+        if len(row) < len(header):   # Eurostat writes every field of every row: a short one is a cut file
+            short.append(Problem(file, f"the row has {len(row)} of the header's {len(header)} fields: the file is "
+                                       f"truncated or damaged (download it again)", line=reader.line_num,
+                                 column=header[len(row)]))
+            continue
+        records.append((reader.line_num, row))
+    if short:
+        return observations_frame([], SDMX_COLUMNS), problems + short[:5]
     id_column = "STRUCTURE_ID" if "STRUCTURE_ID" in index else "DATAFLOW"
     dataset = None
     if records and id_column in index and (m := DATASET_RE.search(records[0][1][index[id_column]])):
@@ -61,7 +72,7 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
     dataset = dataset or str(meta.get("dataset") or "").upper() or None
     rows = [(line, {name: (cells[i] if i < len(cells) else "") for name, i in index.items()}) for line, cells in records]
     out, more = convert(rows, dataset, file, path.name, period_column="TIME_PERIOD", value_column="OBS_VALUE",
-                        flag_column="OBS_FLAG", decimal=".")
+                        flag_column="OBS_FLAG", decimal=".", dataset_column=id_column)
     frame = observations_frame(out, SDMX_COLUMNS)
     frame.attrs["dataset"] = dataset
     return frame, problems + more
@@ -69,26 +80,28 @@ def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
 
 def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_name: str, *, period_column: str,
             value_column: str, flag_column: str | None, decimal: str,
-            not_available: tuple[str, ...] = ()) -> tuple[list[dict], list[Problem]]:
+            not_available: tuple[str, ...] = (), dataset_column: str | None = None) -> tuple[list[dict], list[Problem]]:
     """Rows keyed by dimension id -> observations, through the declared mapping of `dataset`."""
     config = mapping()
     spec = config["datasets"].get(dataset or "")
     if spec is None:
         known = ", ".join(config["datasets"])
         return [], [Problem(file, f"Eurostat dataset {dataset!r} has no mapping in etl/sources/eurostat_mapping.yml "
-                                  f"(mapped: {known})")]
+                                  f"(mapped: {known})", line=rows[0][0] if rows and dataset_column else None,
+                            column=dataset_column)]
     series = registry().get(spec["series"])
-    geo = set(config["geo"])
     problems: list[Problem] = []
     unmapped: Counter = Counter()
+    unknown_geo: dict[str, int] = {}
     flags_seen: dict[str, list[int]] = {}
     skipped_na = 0
     out = []
-    bulgaria = 0
     for line, row in rows:
-        if row.get("geo", row.get("GEO")) not in geo:
+        geo_text = row.get("geo", row.get("GEO", ""))
+        geo = reporting_country(geo_text)
+        if geo is None:
+            unknown_geo.setdefault(geo_text, line)
             continue
-        bulgaria += 1
         if any(dim in row and row[dim] not in accepted for dim, accepted in (spec.get("filters") or {}).items()):
             continue
         value_text = (row.get(value_column) or "").strip()
@@ -117,15 +130,17 @@ def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_n
                 period, year, freq = row.get(period_column, ""), None, None
             value = _number(value_text, decimal)
             out.append({
-                "series": spec["series"], "period": period, "year": year, "freq": freq, **breakdown,
+                "series": spec["series"], "geo": geo, "period": period, "year": year, "freq": freq, **breakdown,
                 "value": value, "unit": spec["unit"], "flag": flag,
                 "institution_code": series.institution_code if series else None,
                 "source_ref": f"{dataset} {file_name} row {line}",
                 "_row": line, "_value_text": value_text, "_flag_text": None,
                 "_freq": FREQ.get(row.get("freq", ""), row.get("freq") or None),
             })
-    if rows and not bulgaria:
-        problems.append(Problem(file, "no rows for Bulgaria (geo BG): this download does not cover Bulgaria"))
+    for text, line in unknown_geo.items():
+        problems.append(Problem(file, f"geo {text!r} is neither a country (ISO code or English name) nor an aggregate "
+                                      f"declared in etl/sources/eurostat_mapping.yml (geo_aggregates)",
+                                line=line, column="geo"))
     for (dim, value), count in sorted(unmapped.items()):
         problems.append(Problem(file, f"{count} row(s) left out: {dim} {value!r} is not in the mapping of {dataset} "
                                       f"(etl/sources/eurostat_mapping.yml)", column=dim, severity="warning"))
@@ -137,6 +152,17 @@ def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_n
     if skipped_na:
         problems.append(Problem(file, f"{skipped_na} value(s) not available (empty or ':') left out", severity="warning"))
     return out, problems
+
+
+def reporting_country(text: str) -> str | None:
+    """Eurostat's geo (code such as BG, EL, UK, or English name) as ISO alpha-3, or a declared aggregate code."""
+    text = (text or "").strip()
+    aggregates = mapping()["geo_aggregates"]
+    if text in aggregates:
+        return aggregates[text]
+    if len(text) == 2:
+        return iso3_from_alpha2(text)
+    return iso3_from_name(text) if text else None
 
 
 def _code(spec: dict, dim: str, column: str, value: str) -> tuple[str | None, bool]:

@@ -36,7 +36,7 @@ def dataset_of(path: Path, meta: dict) -> str | None:
 
 
 def read(path: Path, meta: dict) -> tuple[pd.DataFrame, list[Problem]]:
-    """Bulgaria's observations of one legacy Eurostat export."""
+    """The observations of one legacy Eurostat export, every reporting country."""
     file = rel(path)
     text, problems = read_text(path, file)
     if text is None:

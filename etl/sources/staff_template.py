@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl.problems import Problem, rel
-from etl.schemas import FLAGS, TABLES
+from etl.schemas import BULGARIA, FLAGS, TABLES
+from etl.sources.eurostat import mapping as eurostat_mapping
 from etl.sources.common import clean, is_iso3, observations_frame, read_text, to_number
 from etl.statistics.periods import parse_period
 from etl.statistics.registry import registry
@@ -24,7 +25,7 @@ from etl.statistics.registry import registry
 OBSERVATIONS_SHEET = "observations"
 PROGRESS_SHEET = "plan_progress"
 OBSERVATION_HEADERS = ["series", "period", "citizenship", "sex", "age_group", "decision", "return_type", "category",
-                       "value", "unit", "flag", "institution_code", "source_ref", "note"]
+                       "value", "unit", "flag", "institution_code", "source_ref", "note", "geo"]   # geo last: older files lack it
 PROGRESS_HEADERS = ["measure_id", "indicator_id", "period", "actual_value", "actual_text", "status_override", "note",
                     "source_ref"]
 REQUIRED = ["series", "period", "value", "source_ref"]
@@ -132,6 +133,12 @@ def _observation(cell: dict, row_number: int, declared: dict, file: str, sheet: 
     value_cell = cell.get("value")
     flag_text = clean(cell.get("flag"))
     flag = flag_text.lower() if flag_text and flag_text.lower() in FLAGS else None
+    geo = (clean(cell.get("geo")) or BULGARIA).upper()
+    aggregates = set(eurostat_mapping()["geo_aggregates"].values())
+    if not (is_iso3(geo) or geo in aggregates):
+        problems.append(Problem(file, f"geo {geo!r} is not an ISO 3166 alpha-3 country code (e.g. BGR, ROU; empty = "
+                                      f"Bulgaria) nor an aggregate ({', '.join(sorted(aggregates))})",
+                                line=row_number, column="geo", sheet=sheet))
     citizenship = clean(cell.get("citizenship"))
     if citizenship:
         citizenship = citizenship.upper()
@@ -146,7 +153,7 @@ def _observation(cell: dict, row_number: int, declared: dict, file: str, sheet: 
         sex = SEX.get(sex.upper(), sex)
     known = declared.get(series)
     return {
-        "series": series, "period": period, "year": year, "freq": freq,
+        "series": series, "geo": geo, "period": period, "year": year, "freq": freq,
         "citizenship": citizenship, "sex": sex, "age_group": clean(cell.get("age_group")),
         "decision": clean(cell.get("decision")), "return_type": clean(cell.get("return_type")),
         "category": clean(cell.get("category")),
