@@ -89,3 +89,51 @@ def test_measure_page_in_one_plan_only_shows_no_history(dash_app):
     from dashboards import measure
 
     assert "measure-history" not in str(measure.layout(measure_id="2024-038", lang="en"))
+
+
+RENDER = """
+import json, sys
+import app  # the Dash app first: pages register on it
+from dashboards import _data, institution, measure
+from tests.conftest import text_of
+snap = _data.snapshot()
+changes = snap["measure_changes"]
+pair = changes[changes["change"] == "unchanged"].iloc[0]
+out = {"pair": [pair["from_measure_id"], pair["to_measure_id"]]}
+for lang in ("bg", "en"):
+    out[lang] = text_of(measure.layout(measure_id=pair["to_measure_id"], lang=lang))
+    out["earlier_" + lang] = text_of(measure.layout(measure_id=pair["from_measure_id"], lang=lang))
+out["institution"] = str(institution.layout(code="DAB", lang="en"))
+print("@@" + json.dumps(out))
+"""
+
+
+def test_measure_page_shows_history_across_two_real_plans(tmp_path):
+    """The 2024 plan and a 2025 plan derived from it (four rows removed), built and published in a
+    folder of its own, rendered in a process of its own (the session's data stays as it is)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import json
+
+    from etl.build import build
+    from tests.conftest import PROJECT, RAW
+    from tests.plan_variants import another_year, lines_of, without_rows, write
+
+    shutil.copytree(RAW, tmp_path / "raw")
+    write(tmp_path / "raw", "plan-2025.txt", without_rows(another_year(lines_of(), 2025), ["3", "17", "40", "71"]))
+    env = {**os.environ, "MIGDASH_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "etl", "build"], cwd=PROJECT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = subprocess.run([sys.executable, "-c", RENDER], cwd=PROJECT, env=env, capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    out = json.loads(next(x for x in shown.stdout.splitlines() if x.startswith("@@"))[2:])
+    earlier, later = out["pair"]
+    assert earlier.startswith("2024-") and later.startswith("2025-")
+    for lang, words in (("bg", "Мярката през годините"), ("en", "The measure over the years")):
+        for text in (out[lang], out["earlier_" + lang]):  # both ends of the pair show the two years
+            assert words in text and "measure-history" in text
+            assert f"/plan/measure/{earlier}" in text and f"/plan/measure/{later}" in text
+    assert "in 2 yearly plans, 2024 to 2025" in out["en"]
+    assert "per-year-table" in out["institution"] and "2025" in out["institution"]
