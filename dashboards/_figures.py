@@ -387,5 +387,7 @@ def measure_history_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
                                hoverinfo="text", xaxis=f"x{axis}", yaxis=f"y{axis}"))
             in_legend.add(name)
     layout["annotations"] = annotations
-    layout["margin"] = dict(l=10, r=20, t=30, b=40)
+    # the legend under the panels: above, it sat on the first panel's title
+    layout["margin"] = dict(l=10, r=20, t=30, b=80)
+    layout["legend"] = {**layout["legend"], "yanchor": "top", "y": -40 / (layout["height"] - 110)}
     return figure(traces, layout)

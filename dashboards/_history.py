@@ -52,7 +52,8 @@ def history_rows(indicators: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
 
     `line` names the indicator across years: the same name (case, punctuation and spacing aside)
     is the same line; a renamed indicator starts a new one (values never move between indicators).
-    `indicators`: rows of `plan_indicators` (label_name, values, unit, source_line).
+    The name compared is the plan's own (Bulgarian) one: a translation known for one year only must
+    not split a line. `indicators`: rows of `plan_indicators` (name, label_name, values, unit, source_line).
     """
     year_of = dict(zip(measures["measure_id"].tolist(), measures["plan_year"].tolist()))
     rows = indicators[indicators["measure_id"].isin(list(year_of))]
@@ -60,7 +61,7 @@ def history_rows(indicators: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
     out = pd.DataFrame({
         "plan_year": [int(year_of[m]) for m in rows["measure_id"].tolist()],
         "measure_id": rows["measure_id"].tolist(), "number": rows["number"].str.rstrip(".").tolist(),
-        "line": [_key(n) for n in rows["label_name"].tolist()], "label_name": rows["label_name"].tolist(),
+        "line": [_key(n) for n in rows["name" if "name" in rows else "label_name"].tolist()], "label_name": rows["label_name"].tolist(),
         "baseline_value": rows["baseline_value"].astype(float).tolist(),
         "target_value": rows["target_value"].astype(float).tolist(),
         "actual_value": rows["actual_value"].astype(float).tolist(), "unit": rows["unit"].tolist(),

@@ -196,7 +196,7 @@ def history_block(snap, known: dict, m: dict, lang: str, path: str, query: dict)
              for y, n, i in zip(years, measures["number"].tolist(), measures["measure_id"].tolist())]
     return [chart_block("measure-history", lang, title, t("measure.history_subtitle", lang),
                         measure_history_figure(rows, lang), summary, data,
-                        [t("plan.source", lang, year=y) + ("; " if k < len(years) - 1 else "") for k, y in enumerate(years)],
+                        [t("plan.source", lang, year=y) + (" " if k < len(years) - 1 else "") for k, y in enumerate(years)],
                         extra=[html.P([t("measure.history_links", lang), " "]
                                       + [x for k, link in enumerate(links) for x in ((", ",) if k else ()) + (link,)])],
                         tools=False)]

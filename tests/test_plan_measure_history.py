@@ -137,3 +137,13 @@ def test_measure_page_shows_history_across_two_real_plans(tmp_path):
             assert f"/plan/measure/{earlier}" in text and f"/plan/measure/{later}" in text
     assert "in 2 yearly plans, 2024 to 2025" in out["en"]
     assert "per-year-table" in out["institution"] and "2025" in out["institution"]
+
+
+def test_history_rows_line_is_the_plans_own_name_not_a_translation():
+    from dashboards._history import history_rows
+
+    measures = pd.DataFrame({"measure_id": ["2024-005", "2025-005"], "plan_year": [2024, 2025]})
+    ind = _indicators([("2024-005", "5.", "Number of analyses prepared", 0, 1, None, "count", 9),
+                       ("2025-005", "5.", "Брой изготвени анализи", 0, 1, None, "count", 9)])
+    ind["name"] = ["Брой изготвени анализи", "Брой изготвени анализи"]  # 2024 translated, 2025 not yet
+    assert history_rows(ind, measures)["line"].nunique() == 1
