@@ -329,3 +329,65 @@ def measures_per_goal_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
     return figure([dict(type="bar", y=labels, x=counts["measures"].tolist(),
                         orientation="h", marker=dict(color="#13294b"), text=counts["measures"].tolist(),
                         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>")], layout)
+
+
+HISTORY_MAX_LINES = 4  # small multiples: more would make the measure page a chart page
+
+
+def measure_history_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
+    """A measure's indicators across the yearly plans: one small panel per indicator (each on its
+    own scale: counts, percentages and leva never share an axis), a year per column, the baseline
+    (open dot) joined to the target (filled dot), the actual where reported.
+
+    `rows`: dashboards._history.history_rows (plan_year, line, label_name, values, unit).
+    """
+    if rows.empty:
+        return empty_figure(t("plan.chart_no_numeric", lang), lang)
+    lines = list(dict.fromkeys(rows["line"].tolist()))[:HISTORY_MAX_LINES]
+    years = sorted({int(y) for y in rows["plan_year"].tolist()})
+    n = len(lines)
+    gap = 0.12 if n > 1 else 0.0
+    height = (1 - gap * (n - 1)) / n
+    names = (t("plan.baseline", lang), t("plan.target", lang), t("plan.actual", lang))
+    layout = base_layout(lang, height=90 + 150 * n, showlegend=True)
+    traces: list[dict] = []
+    annotations = []
+    in_legend: set[str] = set()
+    for k, key in enumerate(lines):
+        part = rows[rows["line"] == key]
+        axis = "" if k == 0 else str(k + 1)
+        top = 1 - k * (height + gap)
+        layout[f"yaxis{axis}"] = {**layout["yaxis"], "domain": [max(top - height, 0), top], "rangemode": "tozero"}
+        layout[f"xaxis{axis}"] = {**layout["xaxis"], "anchor": f"y{axis}", "type": "category",
+                                  "categoryorder": "array", "categoryarray": [str(y) for y in years]}
+        if k:
+            layout[f"xaxis{axis}"]["matches"] = "x"
+        x = [str(int(y)) for y in part["plan_year"].tolist()]
+        label = part["label_name"].tolist()[-1]
+        annotations.append(dict(text=_wrap(_shorten(label, 110), 60), xref="paper", yref="paper", x=0, y=top,
+                                xanchor="left", yanchor="bottom", showarrow=False, align="left",
+                                font=dict(size=13, color=INK)))
+        line_x, line_y = [], []
+        for year, b, tv in zip(x, part["baseline_value"].tolist(), part["target_value"].tolist()):
+            if present(b) and present(tv):
+                line_x += [year, year, None]
+                line_y += [b, tv, None]
+        traces.append(dict(type="scatter", x=line_x, y=line_y, mode="lines", line=dict(color="#9aa3ad", width=3),
+                           showlegend=False, xaxis=f"x{axis}", yaxis=f"y{axis}", hoverinfo="skip"))
+        for name, column, marker in ((names[0], "baseline_value", dict(symbol="circle-open", size=12, color=INK, line=dict(width=2))),
+                                     (names[1], "target_value", dict(symbol="circle", size=12, color=INK)),
+                                     (names[2], "actual_value", dict(symbol="diamond", size=13, color="#0072b2"))):
+            values = part[column].tolist()
+            shown = [(year, v) for year, v in zip(x, values) if present(v)]
+            if not shown:
+                continue
+            traces.append(dict(type="scatter", x=[s[0] for s in shown], y=[s[1] for s in shown], mode="markers",
+                               name=name, marker=marker, showlegend=name not in in_legend, legendgroup=column,
+                               hovertext=[f"{label}<br>{year}: {name} {number(v, lang)}" for year, v in shown],
+                               hoverinfo="text", xaxis=f"x{axis}", yaxis=f"y{axis}"))
+            in_legend.add(name)
+    layout["annotations"] = annotations
+    # the legend under the panels: above, it sat on the first panel's title
+    layout["margin"] = dict(l=10, r=20, t=30, b=80)
+    layout["legend"] = {**layout["legend"], "yanchor": "top", "y": -40 / (layout["height"] - 110)}
+    return figure(traces, layout)

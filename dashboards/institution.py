@@ -38,6 +38,30 @@ def measures_table(key: str, measures: pd.DataFrame, lang: str, caption: str) ->
                      measure_cards(f"institution-{key}", cards, caption)])
 
 
+def counts_per_year(measures: pd.DataFrame, responsible: set, partner: set) -> pd.DataFrame:
+    """An institution's measures per plan year: how many it is responsible for, a partner in, and
+    the budget of those it is responsible for (a budget shared by two measures counted once)."""
+    rows = []
+    for year, of_year in measures.groupby("plan_year", sort=True):
+        ids = of_year["measure_id"].tolist()
+        mine = of_year[[m in responsible for m in ids]]
+        rows.append({"plan_year": int(year), "responsible": len(mine),
+                     "partner": sum(m in partner and m not in responsible for m in ids),
+                     "budget_bgn": budget_total(mine)})
+    return pd.DataFrame(rows, columns=["plan_year", "responsible", "partner", "budget_bgn"])
+
+
+def years_table(counts: pd.DataFrame, lang: str) -> html.Div:
+    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className=c) for k, c in
+                               (("institution.col_year", None), ("institution.col_responsible", "num"),
+                                ("institution.col_partner", "num"), ("plan.col_budget", "num"))]))
+    rows = [html.Tr([html.Th(str(r["plan_year"]), scope="row"), html.Td(number(r["responsible"], lang), className="num"),
+                     html.Td(number(r["partner"], lang), className="num"),
+                     html.Td(number(r["budget_bgn"], lang), className="num")]) for r in counts.to_dict("records")]
+    return html.Div(html.Table([html.Caption(t("institution.per_year_caption", lang)), head, html.Tbody(rows)],
+                               className="table table-sm per-year-table"), className="table-responsive")
+
+
 def lookups(snap, lang: str) -> dict:
     """What an institution's page looks up, as dicts made once per data version and language."""
     return snap.cached(("institution_lookups", lang), lambda: _lookups(snap, lang))
@@ -105,6 +129,8 @@ def layout(code: str | None = None, **query):
                                                indicators=number(len(indicators), lang),
                                                numeric=number(int(indicators["target_value"].notna().sum()), lang))),
         ]),
+        html.H2(t("institution.per_year", lang)),
+        years_table(counts_per_year(measures, mine.get("responsible", set()), mine.get("partner", set())), lang),
         html.H2(t("institution.responsible_for", lang)),
         measures_table("responsible", responsible, lang, t("institution.responsible_for", lang)),
         html.H2(t("institution.partner_in", lang)),

@@ -12,7 +12,8 @@ from dashboards._components.chart import chart_block
 from dashboards._components.common import facts, institution_links, not_found
 from dashboards._components.query import parse
 from dashboards._components.shell import href, page, status_banner
-from dashboards._figures import baseline_target_figure
+from dashboards._figures import baseline_target_figure, measure_history_figure
+from dashboards._history import chain, history_rows, links as history_links
 from dashboards._i18n import day, money, number, t
 from dashboards._queries import goal_labels, label_column, measure_title, plan_indicators, present
 from dashboards.plan import dumbbell_rows_of, dumbbell_summary, indicator_table
@@ -62,7 +63,9 @@ def _lookups(snap, lang: str) -> dict:
     funding = snap["funding_sources"]
     plans = snap["plans"]
     sources = snap["sources"]
+    back, forth = history_links(snap.get("measure_changes"))
     return {
+        "back": back, "forth": forth,
         "position": {m: i for i, m in enumerate(snap["measures"]["measure_id"].tolist())},
         "names": {c: f"{a} — {n}" if a != n else n for c, a, n in
                   zip(inst["code"].tolist(), inst[label_column(lang, "abbr")].tolist(), inst[label_column(lang)].tolist())},
@@ -145,6 +148,7 @@ def layout(measure_id: str | None = None, **query):
                                 t("plan.chart_targets_subtitle", lang, shown=number(len(rows), lang), total=number(len(indicators), lang)),
                                 baseline_target_figure(rows, lang), dumbbell_summary(rows, len(indicators), lang),
                                 data, [t("plan.source", lang, year=m["plan_year"])], tools=False))
+    body += history_block(snap, known, m, lang, path, query)
     if len(m["notes"]):
         body += [html.H2(t("measure.notes", lang)),
                  html.Ul([html.Li(t(f"note.{n}", lang)) for n in m["notes"]], className="notes")]
@@ -155,6 +159,47 @@ def layout(measure_id: str | None = None, **query):
     else:
         body.append(html.P(t("measure.no_related", lang)))
     return page(lang, path, query, t("measure.number", lang, number=m["number"].rstrip(".")) + " · " + title[:60], body)
+
+
+def history_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The history as the table view and the downloads give it (typed values)."""
+    return pd.DataFrame({
+        t("measure.history_col_year", lang): rows["plan_year"].astype(int),
+        t("plan.col_number", lang): rows["number"],
+        t("plan.col_indicator", lang): rows["label_name"],
+        t("plan.baseline", lang): rows["baseline_value"].astype(float),
+        t("plan.target", lang): rows["target_value"].astype(float),
+        t("plan.actual", lang): rows["actual_value"].astype(float),
+        t("plan.col_unit", lang): [t(f"unit.{u}", lang) for u in rows["unit"]],
+        t("plan.col_source_line", lang): rows["source_line"],
+    })
+
+
+def history_block(snap, known: dict, m: dict, lang: str, path: str, query: dict) -> list:
+    """The measure in every yearly plan it appears in (matched across years), as a small chart;
+    nothing when it is in one plan only (the indicators above say it all)."""
+    ids = chain(known["back"], known["forth"], m["measure_id"])
+    positions = [known["position"][i] for i in ids if i in known["position"]]
+    if len(positions) < 2:
+        return []
+    measures = snap["measures"].iloc[positions]
+    rows = history_rows(plan_indicators(snap, measures, lang), measures)
+    years = [int(y) for y in measures["plan_year"].tolist()]
+    numbers = ", ".join(f"{y}: {n.rstrip('.')}" for y, n in zip(years, measures["number"].tolist()))
+    title = t("measure.history_title", lang)
+    sources = [known["plan_source"][y] for y in years if y in known["plan_source"]]
+    data = ChartData(history_table(rows, lang), about_for(snap, lang, f"{t('measure.number', lang, number=m['number'].rstrip('.'))}: {title}",
+                                                          sources, path, query), path)
+    summary = t("measure.history_summary", lang, first=years[0], last=years[-1], plans=number(len(years), lang),
+                numbers=numbers)
+    links = [dcc.Link(f"{y} ({n.rstrip('.')})", href=href(f"/plan/measure/{i}", lang))
+             for y, n, i in zip(years, measures["number"].tolist(), measures["measure_id"].tolist())]
+    return [chart_block("measure-history", lang, title, t("measure.history_subtitle", lang),
+                        measure_history_figure(rows, lang), summary, data,
+                        [t("plan.source", lang, year=y) + (" " if k < len(years) - 1 else "") for k, y in enumerate(years)],
+                        extra=[html.P([t("measure.history_links", lang), " "]
+                                      + [x for k, link in enumerate(links) for x in ((", ",) if k else ()) + (link,)])],
+                        tools=False)]
 
 
 def theme_path(theme: str) -> str:

@@ -77,6 +77,22 @@ def test_plan_document_shifted_cells_keep_text_without_values(plan_tables):
         assert ind["baseline_value"] is None and ind["target_value"] is None
 
 
+def test_plan_document_shifted_row_recovers_baseline_and_target(plan_tables):
+    # Measure 44 (line 1125): the baseline "... изготвяне на план - 0" sits in the expected-results
+    # cell and the targets "... - 1" in the baseline cell; read one column to the right.
+    m = next(m for m in plan_tables.measures if m["measure_id"] == "2024-044")
+    assert "shifted_cells" in m["notes"]
+    assert m["expected_results"].startswith("Укрепване на капацитета в областта на граничния контрол")
+    first, second = [i for i in plan_tables.indicators if i["measure_id"] == "2024-044"]
+    assert (first["baseline_value"], first["target_value"]) == (0, 1)
+    assert first["target_text"].startswith("Изготвяне на национален план за изпълнение на Пакта")
+    assert second["target_value"] == 1 and second["baseline_value"] is None
+    [warning] = [w for w in plan_tables.warnings if "shifted by one column" in str(w)]
+    assert warning.line == 1125 and "measure 44" in str(warning)
+    # No other row of the 2024 plan is taken for a shifted one.
+    assert [m["measure_id"] for m in plan_tables.measures if "shifted_cells" in m["notes"]] == ["2024-044"]
+
+
 def test_plan_document_glossary_typos_map_to_one_code(plan_tables):
     codes = {r["code"]: r for r in plan_tables.institutions}
     # "Главн дирекция „Гранична полиция“" (glossary typo) and "ГДГП" are the Border Police.

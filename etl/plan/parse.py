@@ -14,7 +14,7 @@ import yaml
 
 from etl.plan.budget import read_budget, read_deadline
 from etl.plan.cells import Cell, PlanDocument
-from etl.plan.indicators import read_indicators, tidy
+from etl.plan.indicators import read_cell, read_indicators, tidy
 from etl.plan.institutions import registry
 from etl.plan.structure import MeasureRow, PlanStructure, find_structure
 from etl.problems import EtlError, Problem, rel
@@ -58,6 +58,15 @@ def _line_of(cell: Cell, text: str | None) -> int:
         if probe and probe[:12] in " ".join(line.split()):
             return cell.line + offset
     return cell.line
+
+
+def shifted_one_cell(cells: dict[str, Cell]) -> bool:
+    """Indicator texts one cell to the left: the baseline (with its value) in the expected-results
+    cell, the target (with its value) in the baseline cell, and a target cell with no value at all
+    (it holds the expected result). Measure 44 of the 2024 plan; see IRREGULARITIES.md #21."""
+    def has_value(cell: Cell) -> bool:
+        return any(r.value is not None for r in read_cell(cell.clean))
+    return has_value(cells["expected_results"]) and has_value(cells["baseline"]) and not has_value(cells["target"])
 
 
 def _measure_ids(rows: list[MeasureRow], year: int) -> list[str]:
@@ -119,6 +128,15 @@ def parse_plan(doc: PlanDocument, year: int, status: str) -> PlanTables:
         if not deadline:
             notes.append("deadline_open")
 
+        if shifted_one_cell(c):
+            # Move the three cells back one column so the baseline -> target pairs are recovered.
+            c = {**c, "expected_results": c["target"], "baseline": c["expected_results"], "target": c["baseline"]}
+            notes.append("shifted_cells")
+            tables.warnings.append(Problem(where, f"measure {number}: the indicator cells are shifted by one column "
+                                                  f"(baseline in 'Очаквани резултати', target in 'Текуща стойност', "
+                                                  f"expected result in 'Целева стойност'); "
+                                                  f"each is read as the column it belongs to", line=row.line,
+                                           severity="warning"))
         indicators = read_indicators(c["baseline"].clean, c["target"].clean)
         expected = tidy(c["expected_results"].flat)
         if not c["target"].clean:
