@@ -247,6 +247,7 @@ def synthetic_observations(n_rows: int, seed: int, registry: dict) -> tuple[pd.D
     flags = column("flag", lambda s, a: a["flag"]).astype(np.int32)
     table = pa.table({
         "series": by_spec(per_spec["series"]).cast(pa.string()),
+        "geo": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array(["BGR"])).cast(pa.string()),
         "period": pa.DictionaryArray.from_arrays(pa.array(month), pa.array(all_months)).cast(pa.string()),
         "year": pa.array(np.array([int(p[:4]) for p in all_months], np.int64)[month]),
         "freq": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array(["M"])).cast(pa.string()),

@@ -146,4 +146,4 @@ def test_publish_change_log_revised_observation_in_staff_file(fresh_data_dir):
     changes = pd.read_parquet(paths.current_link() / "changes.parquet")
     mine = changes[(changes["version"] == result.version) & (changes["table"] == "observations")]
     assert mine[["change", "field", "old", "new"]].values.tolist() == [["revised", "value", "243", "245"]]
-    assert json.loads(mine["key"].iloc[0]) == {"series": "readmissions", "period": "2023"}
+    assert json.loads(mine["key"].iloc[0]) == {"series": "readmissions", "geo": "BGR", "period": "2023"}

@@ -179,6 +179,6 @@ def duplicates_across_files(observations: pd.DataFrame) -> list[Problem]:
         first, *others = [r for _, r in files.iterrows()]
         for other in others:
             out.append(Problem(other["_file"], f"duplicate key: {first['_file']} row {first['_row']} already has series "
-                                               f"{key[0]}, period {key[1]} with the same breakdown",
+                                               f"{key[0]}, period {key[2]} with the same breakdown",
                                line=int(other["_row"]), column="series"))
     return out
