@@ -1,8 +1,9 @@
 """Step: action-plan documents in data/raw/plan/ -> plans, goals, measures, indicators, institutions.
 
 One document per plan year. When a year has several (a draft and the final version, or the .docx
-and its text export), the final beats the draft and the .docx beats the text export; the others
-are reported and left out.
+and its text export of the same plan), the final beats the draft and the .docx beats the text
+export; the others are reported and left out. Any other second plan of a year is an error.
+With several years, `measure_changes` compares each plan with the one before (etl/plan/changes.py).
 """
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from etl.plan.budget import funding_sources
-from etl.plan.cells import read_document
+from etl.plan.cells import PlanDocument, read_document
+from etl.plan.changes import measure_changes
+from etl.plan.matching import read_pins
+from etl.plan.structure import find_structure
 from etl.plan.parse import parse_plan, plan_year_and_status
 from etl.plan.translations import apply_translations
 from etl.problems import EtlError, Problem, rel
 from etl.provenance import read_meta
+from etl.schemas import TABLES
 from etl.steps import StepResult
 
 FORMATS = (".docx", ".txt")
@@ -26,6 +31,13 @@ MEASURES_STATED_RE = re.compile(r"изпълнението на (\d+) мерки
 def discover(raw_dir: Path) -> list[Path]:
     folder = raw_dir / "plan"
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in FORMATS and p.is_file()) if folder.exists() else []
+
+
+def same_plan(a: PlanDocument, b: PlanDocument) -> bool:
+    """Two documents hold the same plan when their measures' texts are the same, row by row."""
+    def titles(doc):
+        return [" ".join(r.cells["title"].flat.split()) for r in find_structure(doc).rows]
+    return titles(a) == titles(b)
 
 
 def run(raw_dir: Path, progress=lambda message: None) -> StepResult:
@@ -60,9 +72,12 @@ def run(raw_dir: Path, progress=lambda message: None) -> StepResult:
         ranked = sorted(candidates[year], key=lambda c: (c[0], c[1]), reverse=True)
         is_final, is_docx, path, doc, meta, status = ranked[0]
         for other in ranked[1:]:
-            if (other[0], other[1]) == (is_final, is_docx):
-                raise EtlError([Problem(rel(other[2]), f"two {status} plan documents for {year}: {rel(path)} and "
-                                                       f"{rel(other[2])}; keep one")])
+            if other[0] == is_final and (other[1] == is_docx or not same_plan(doc, other[3])):
+                # Only a final replacing a draft, or one plan in both formats, is two documents of a year.
+                raise EtlError([Problem(rel(other[2]), f"a second {status} plan for {year}: {rel(path)} and "
+                                                       f"{rel(other[2])} are both {status} and differ; a second plan "
+                                                       f"of a year is accepted only as the final replacing a draft "
+                                                       f"(or the same plan as .docx and text export): keep one")])
             result.warnings.append(Problem(rel(other[2]), f"not used: {rel(path)} is the {status} plan for {year}",
                                            severity="warning"))
         progress(f"plan: parsing the {year} plan ({status})")
@@ -91,6 +106,12 @@ def run(raw_dir: Path, progress=lambda message: None) -> StepResult:
         })
 
     frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
+    ids = set(frames["measures"]["measure_id"]) if len(frames["measures"]) else set()
+    progress("plan: matching measures across years")
+    changes, found = measure_changes(frames["measures"], frames["indicators"], frames["measure_institutions"],
+                                     read_pins(raw_dir, ids), rel(raw_dir / "plan"))
+    result.warnings += found
+    frames["measure_changes"] = changes.reindex(columns=TABLES["measure_changes"].names)
     frames["measures"], frames["indicators"], unknown = apply_translations(frames["measures"], frames["indicators"])
     if unknown:
         result.warnings.append(Problem("etl/plan/translations", f"translations for ids the plans do not have: "
