@@ -154,6 +154,12 @@ def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_n
     return out, problems
 
 
+@lru_cache(maxsize=1)
+def aggregates() -> frozenset[str]:
+    """The aggregate codes a figure may be reported for (EU27_2020, ...), as published."""
+    return frozenset(mapping()["geo_aggregates"].values())
+
+
 def reporting_country(text: str) -> str | None:
     """Eurostat's geo (code such as BG, EL, UK, or English name) as ISO alpha-3, or a declared aggregate code."""
     text = (text or "").strip()

@@ -17,7 +17,7 @@ import pandas as pd
 
 from etl.problems import Problem, rel
 from etl.schemas import BULGARIA, FLAGS, TABLES
-from etl.sources.eurostat import mapping as eurostat_mapping
+from etl.sources.eurostat import aggregates
 from etl.sources.common import clean, is_iso3, observations_frame, read_text, to_number
 from etl.statistics.periods import parse_period
 from etl.statistics.registry import registry
@@ -134,10 +134,9 @@ def _observation(cell: dict, row_number: int, declared: dict, file: str, sheet: 
     flag_text = clean(cell.get("flag"))
     flag = flag_text.lower() if flag_text and flag_text.lower() in FLAGS else None
     geo = (clean(cell.get("geo")) or BULGARIA).upper()
-    aggregates = set(eurostat_mapping()["geo_aggregates"].values())
-    if not (is_iso3(geo) or geo in aggregates):
+    if not (is_iso3(geo) or geo in aggregates()):
         problems.append(Problem(file, f"geo {geo!r} is not an ISO 3166 alpha-3 country code (e.g. BGR, ROU; empty = "
-                                      f"Bulgaria) nor an aggregate ({', '.join(sorted(aggregates))})",
+                                      f"Bulgaria) nor an aggregate ({', '.join(sorted(aggregates()))})",
                                 line=row_number, column="geo", sheet=sheet))
     citizenship = clean(cell.get("citizenship"))
     if citizenship:
