@@ -91,6 +91,12 @@ def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_n
                             column=dataset_column)]
     series = registry().get(spec["series"])
     problems: list[Problem] = []
+    if rows:
+        missing = [dim for dim in (spec.get("breakdowns") or {}) if dim not in rows[0][1]]
+        if missing:   # every row would be left out: say which column the mapping expects
+            return [], [Problem(file, f"no column {dim!r}: the mapping of {dataset} (etl/sources/eurostat_mapping.yml) "
+                                      f"breaks the dataset down by it; columns: {', '.join(rows[0][1])}",
+                                line=1, column=dim) for dim in missing]
     unmapped: Counter = Counter()
     unknown_geo: dict[str, int] = {}
     flags_seen: dict[str, list[int]] = {}

@@ -3,7 +3,7 @@ and plan measures it belongs to. Declared, not inferred, so an unknown code in a
 and every published figure has a definition."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +30,8 @@ class Series:
     goal: str | None
     measure_ids: tuple[str, ...]
     frequencies: tuple[str, ...]
+    # breakdown column -> the codes it may hold (tuple), or "country" (ISO alpha-3); not published, used by checks
+    codes: dict = field(default_factory=dict, compare=False, hash=False)
 
     def row(self) -> dict:
         row = {name: getattr(self, name) for name in FIELDS}
@@ -53,6 +55,12 @@ def _load(path: Path) -> tuple[dict[str, Series], list[Problem]]:
                 problems.append(Problem(str(path), f"{where}: {field} {entry.get(field)!r} is not one of {allowed}"))
         if entry.get("institution_code") not in known_institutions | {None}:
             problems.append(Problem(str(path), f"{where}: unknown institution {entry['institution_code']!r}"))
+        codes = entry.get("codes") or {}
+        for column, allowed in codes.items():
+            if column not in ("return_type", "category", "decision", "age_group") or not (
+                    allowed == "country" or isinstance(allowed, list)):
+                problems.append(Problem(str(path), f"{where}: codes of {column!r} must be a list or 'country'"))
+        entry["codes"] = {c: (a if a == "country" else tuple(a)) for c, a in codes.items() if a == "country" or isinstance(a, list)}
         if code in series:
             problems.append(Problem(str(path), f"{where} is declared twice"))
         series[code] = Series(**entry)
