@@ -51,12 +51,16 @@ def write_template(path: Path) -> Path:
     lists = workbook.create_sheet("lists")
     series = registry()
     lists.append(["series", "name_bg", "name_en", "unit", "institution_code", "", "institution_code", "name_bg",
-                  "name_en", "", "flag", "", "unit", "", "status_override"])
+                  "name_en", "", "flag", "", "unit", "", "status_override", "", "codes: series", "column", "code"])
     codes = sorted(series)
     inst = sorted(institutions().rows, key=lambda r: r["code"])
     statuses = _statuses()
-    for i in range(max(len(codes), len(inst), len(FLAGS), len(UNITS), len(statuses))):
-        row = [""] * 15
+    declared = [(code, column, value) for code in codes for column, allowed in series[code].codes.items()
+                for value in (["ISO 3166 alpha-3 (TUR, AFG, …)"] if allowed == "country" else allowed)]
+    for i in range(max(len(codes), len(inst), len(FLAGS), len(UNITS), len(statuses), len(declared))):
+        row = [""] * 19
+        if i < len(declared):
+            row[16:19] = declared[i]
         if i < len(codes):
             s = series[codes[i]]
             row[0:5] = [s.series, s.name_bg, s.name_en, s.unit, s.institution_code or ""]

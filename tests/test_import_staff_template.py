@@ -47,6 +47,9 @@ EXPECTED_PROBLEMS = {
                           f"(expected columns: {HEADER.replace(',', ', ')}, geo)",
     "unquoted-decimal-comma.csv": f"{WHERE}/unquoted-decimal-comma.csv, line 2: the row has 15 fields but the header "
                                   f"has 14: a value with a comma (e.g. 1 234,5) must be in quotes, or use ';' between fields",
+    "undeclared-code.csv": f"{WHERE}/undeclared-code.csv, row 2, column 'return_type': return_type 'voluntarily' is "
+                           f"not a code of series 'returns' (did you mean 'voluntary'?): use one of voluntary, "
+                           f"assisted_voluntary, forced, frontex (empty = total; etl/statistics/series.yml)",
     "wrong-encoding.csv": f"{WHERE}/wrong-encoding.csv: wrong encoding: the file is neither UTF-8 nor Windows-1251 "
                           f"(Cyrillic) text; in Excel use Save As → 'CSV UTF-8 (Comma delimited)'",
 }

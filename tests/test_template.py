@@ -99,3 +99,70 @@ def test_template_progress_unknown_status_and_text_value(tmp_path):
         f"{where}, column 'status_override': unknown status 'done': use one of achieved, substantial, moderate, "
         f"limited, no_progress, deterioration, no_actual, no_target, no_baseline, target_equals_baseline",
     ]
+
+
+MOI_ROWS = [  # the Ministry of Interior's yearly returns and readmissions, as staff would enter them
+    ["returns", "2024", None, None, None, None, None, None, 2210, None, None, None, "ДМ-МВР отчет 2024, табл. 1"],
+    ["returns", "2024", None, None, None, None, "voluntary", None, 1400, None, None, None, "ДМ-МВР отчет 2024, табл. 1"],
+    ["returns", "2024", None, None, None, None, "assisted_voluntary", None, 310, None, None, None, "ДМ-МВР отчет 2024, табл. 1"],
+    ["returns", "2024", None, None, None, None, "forced", None, 500, None, None, None, "ДМ-МВР отчет 2024, табл. 1"],
+    ["returns_by_country_of_return", "2024", None, None, None, None, None, "TUR", 640, None, None, None,
+     "ДМ-МВР отчет 2024, табл. 2"],
+    ["returns_by_country_of_return", "2024", None, None, None, None, None, "afg", 120, None, None, None,
+     "ДМ-МВР отчет 2024, табл. 2"],
+    ["readmissions", "2024", None, None, None, None, None, None, 262, None, None, None, "ГДГП отчет 2024"],
+    ["readmissions", "2024", None, None, None, None, None, "eu_agreement", 190, None, None, None, "ГДГП отчет 2024"],
+    ["readmissions", "2024", None, None, None, None, None, "bilateral_agreement", 72, None, None, None, "ГДГП отчет 2024"],
+]
+
+
+def _fill(ws, rows, first=2):
+    for number, values in enumerate(rows, start=first):
+        for column, value in zip("ABCDEFGHIJKLM", values):
+            ws[f"{column}{number}"] = value
+
+
+def test_template_moi_returns_and_readmissions_through_the_importer(tmp_path):
+    path = write_template(tmp_path / "moi-2024.xlsx")
+    wb = load_workbook(path)
+    lists = {(r[16], r[17]): [] for r in wb["lists"].iter_rows(min_row=2, values_only=True) if r[16]}
+    for r in wb["lists"].iter_rows(min_row=2, values_only=True):
+        if r[16]:
+            lists[(r[16], r[17])].append(r[18])
+    assert lists[("returns", "return_type")] == ["voluntary", "assisted_voluntary", "forced", "frontex"]
+    assert lists[("readmissions", "category")] == ["eu_agreement", "bilateral_agreement", "no_agreement"]
+    _fill(wb["observations"], MOI_ROWS)
+    wb.save(path)
+    frame, problems = import_file(path, "statistics", {})
+    assert problems == []
+    cols = ["series", "geo", "period", "return_type", "category", "value", "unit", "institution_code"]
+    got = frame[cols].astype(object).where(frame[cols].notna(), None).values.tolist()
+    assert got == [
+        ["returns", "BGR", "2024", None, None, 2210.0, "persons", "MVR-DM"],
+        ["returns", "BGR", "2024", "voluntary", None, 1400.0, "persons", "MVR-DM"],
+        ["returns", "BGR", "2024", "assisted_voluntary", None, 310.0, "persons", "MVR-DM"],
+        ["returns", "BGR", "2024", "forced", None, 500.0, "persons", "MVR-DM"],
+        ["returns_by_country_of_return", "BGR", "2024", None, "TUR", 640.0, "persons", "MVR-DM"],
+        ["returns_by_country_of_return", "BGR", "2024", None, "AFG", 120.0, "persons", "MVR-DM"],   # upper-cased
+        ["readmissions", "BGR", "2024", None, None, 262.0, "persons", "MVR-GDGP"],
+        ["readmissions", "BGR", "2024", None, "eu_agreement", 190.0, "persons", "MVR-GDGP"],
+        ["readmissions", "BGR", "2024", None, "bilateral_agreement", 72.0, "persons", "MVR-GDGP"],
+    ]
+
+
+def test_template_moi_rows_with_wrong_codes_name_file_sheet_row_and_column(tmp_path):
+    path = write_template(tmp_path / "moi-2024.xlsx")
+    wb = load_workbook(path)
+    bad = [list(r) for r in MOI_ROWS[:3]]
+    bad[1][6] = "voluntarily"                      # a return type the series does not declare
+    bad[2][0], bad[2][6], bad[2][7] = "returns_by_country_of_return", None, "Turkey"   # a name, not a code
+    _fill(wb["observations"], bad)
+    wb.save(path)
+    _, problems = import_file(path, "statistics", {})
+    where = f"{problems[0].file}, sheet 'observations'"
+    assert [str(p) for p in problems] == [
+        f"{where}, row 3, column 'return_type': return_type 'voluntarily' is not a code of series 'returns' (did you "
+        f"mean 'voluntary'?): use one of voluntary, assisted_voluntary, forced, frontex (empty = total; "
+        f"etl/statistics/series.yml)",
+        f"{where}, row 4, column 'category': category 'TURKEY' of series 'returns_by_country_of_return' is the country "
+        f"of return: an ISO 3166 alpha-3 code (e.g. TUR, AFG)"]

@@ -151,11 +151,14 @@ def _observation(cell: dict, row_number: int, declared: dict, file: str, sheet: 
                                     column="sex", sheet=sheet))
         sex = SEX.get(sex.upper(), sex)
     known = declared.get(series)
+    category = clean(cell.get("category"))
+    if category and known is not None and known.codes.get("category") == "country":
+        category = category.upper()      # a country of return, written like citizenship
     return {
         "series": series, "geo": geo, "period": period, "year": year, "freq": freq,
         "citizenship": citizenship, "sex": sex, "age_group": clean(cell.get("age_group")),
         "decision": clean(cell.get("decision")), "return_type": clean(cell.get("return_type")),
-        "category": clean(cell.get("category")),
+        "category": category,
         "value": to_number(value_cell), "unit": clean(cell.get("unit")) or (known.unit if known else None),
         "flag": flag, "institution_code": clean(cell.get("institution_code")) or (known.institution_code if known else None),
         "source_ref": clean(cell.get("source_ref")),

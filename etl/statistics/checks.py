@@ -183,13 +183,43 @@ def duplicate_key(frame: pd.DataFrame, ctx: Context) -> list[Problem]:
     return out
 
 
+def undeclared_code(frame: pd.DataFrame, ctx: Context) -> list[Problem]:
+    """A breakdown code is one the series declares (series.yml `codes`), e.g. a return type of `returns` or a
+    readmission agreement of `readmissions`; `country` means an ISO 3166 alpha-3 code."""
+    from etl.sources.common import is_iso3
+
+    out = []
+    for code, declared in ctx.series.items():
+        for column, allowed in (getattr(declared, "codes", None) or {}).items():
+            if column not in frame.columns:
+                continue
+            mine = frame[(frame["series"] == code) & frame[column].notna()]
+            for _, r in mine.iterrows():
+                value = r[column]
+                if allowed == "country":
+                    if is_iso3(str(value)):
+                        continue
+                    message = (f"{column} {value!r} of series {code!r} is the country of return: an ISO 3166 alpha-3 "
+                               f"code (e.g. TUR, AFG)")
+                elif value in allowed:
+                    continue
+                else:
+                    close = difflib.get_close_matches(str(value), list(allowed), n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    message = (f"{column} {value!r} is not a code of series {code!r}{hint}: use one of "
+                               f"{', '.join(allowed)} (empty = total; etl/statistics/series.yml)")
+                out.append(ctx.problem(r["_row"], column, message, r["_sheet"]))
+    return out
+
+
 def _describe(key: tuple) -> str:
     parts = [f"{name}={value}" for name, value in zip(KEY, key) if value != ""]
     return ", ".join(parts)
 
 
 RULES = [unknown_series, unreadable_period, non_numeric_value, negative_count, period_out_of_range,
-         period_frequency_mismatch, unknown_institution, unknown_flag, unknown_unit, missing_source_ref, duplicate_key]
+         period_frequency_mismatch, unknown_institution, unknown_flag, unknown_unit, missing_source_ref, undeclared_code,
+         duplicate_key]
 
 
 def check(frame: pd.DataFrame, ctx: Context) -> list[Problem]:
