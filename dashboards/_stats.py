@@ -25,12 +25,13 @@ from dashboards._data import Snapshot, release_memory
 from dashboards._i18n import has, t
 
 DIMENSIONS = ("decision", "return_type", "citizenship", "sex", "age_group", "category")
-# The statistics pages and the themes each shows; the first series is the page's default.
+# The statistics pages and the themes each shows; the first series is the page's default; `upcoming`: the page
+# names the declared series of its themes that are not published yet (dashboards/_returns.py).
 PAGES = {
     "asylum": {"themes": ("asylum", "temporary_protection"), "default": "asylum_applicants"},
     "protection": {"themes": ("protection",), "default": "asylum_decisions_unhcr", "by": "decision"},
-    "returns": {"themes": ("returns", "irregular_migration"), "default": "returns"},
-    "readmissions": {"themes": ("readmissions",), "default": "readmissions"},
+    "returns": {"themes": ("returns", "irregular_migration"), "default": "returns", "upcoming": True},
+    "readmissions": {"themes": ("readmissions",), "default": "readmissions", "upcoming": True},
     "trafficking": {"themes": ("trafficking",), "default": "trafficking_victims_detected"},
 }
 THEME_PAGE = {theme: page for page, spec in PAGES.items() for theme in spec["themes"]}
@@ -55,7 +56,11 @@ def value_label(dimension: str, code: str, lang: str) -> str:
     if dimension == "citizenship":
         return _country_names(lang).get(code, code)
     key = f"dim_{dimension}.{code}"
-    return t(key, lang) if has(key, lang) else code
+    if has(key, lang):
+        return t(key, lang)
+    if dimension == "category" and len(code) == 3 and code.isupper():   # a country (e.g. of return, series.yml codes)
+        return _country_names(lang).get(code, code)
+    return code
 
 
 def series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:

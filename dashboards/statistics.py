@@ -17,6 +17,7 @@ from dashboards._components.shell import href, page
 from dashboards._figures import THEME_COLOURS, statistics_figure
 from dashboards._i18n import day, number, t
 from dashboards._queries import label_column, measure_title
+from dashboards._returns import RATE_CHART, rate_chart_data, return_rate_rows, upcoming_series
 from dashboards._stats import DIMENSIONS, PAGES, breakdowns_for, select, series_of_page, year_span
 from dashboards._summaries import statistics_summary
 
@@ -125,6 +126,30 @@ def build(snap, theme: str, query: dict, lang: str):
 
 for _theme in PAGES:
     register_chart(f"statistics-{_theme}", lambda snap, query, lang, _t=_theme: chart_data(snap, _t, query, lang))
+register_chart(RATE_CHART, rate_chart_data)
+
+
+def _return_rate(snap, lang: str, query: dict) -> html.Section | None:
+    """Returned ÷ ordered to leave, same year (not a cohort), when both series are published."""
+    data = rate_chart_data(snap, query, lang)
+    if data is None:
+        return None
+    ids = [sid for pair in return_rate_rows(snap, lang)["source_ids"] for sid in pair]
+    return chart_block(RATE_CHART, lang, t("rate.title", lang), t("rate.subtitle", lang), data.figure(), data.summary,
+                       data, _sources(snap, pd.DataFrame({"source_id": ids}), lang),
+                       definition=t("rate.definition", lang), query=query)
+
+
+def _upcoming(snap, theme: str, lang: str) -> html.Section | None:
+    """The declared series of the page's themes a yearly update will add (none published yet)."""
+    if not PAGES[theme].get("upcoming"):
+        return None
+    items = upcoming_series(snap, theme, lang)
+    if not items:
+        return None
+    return html.Section([html.H2(t("stats.upcoming_title", lang)), html.P(t("stats.upcoming_lead", lang)),
+                         html.Ul([html.Li([html.Strong(i["name"]), " — ", i["source"]]) for i in items])],
+                        className="upcoming-series", id="upcoming-series")
 
 
 def _filters(snap, page_name: str, state: dict, choice: dict) -> html.Section:
@@ -215,6 +240,9 @@ def layout(theme: str | None = None, **query):
     body = [html.H1(t(f"stats.page_{theme}", lang)), html.P(t(f"stats.lead_{theme}", lang), className="lead"), tabs]
     if choice["series"] is None:
         body.append(html.P(t("stats.no_series", lang), className="empty-state"))
+        upcoming = _upcoming(snap, theme, lang)
+        if upcoming is not None:
+            body.append(upcoming)
         return page(lang, path, query, t(f"stats.page_{theme}", lang), body)
     s = _series_info(snap)[choice["series"]]
     name = s[label_column(lang)]
@@ -238,9 +266,14 @@ def layout(theme: str | None = None, **query):
                     _sources(snap, rows, lang), definition=s[f"definition_{'en' if lang == 'en' else 'bg'}"], extra=extra,
                     query=query),
     ]
+    if theme == "returns" and (rate := _return_rate(snap, lang, query)) is not None:
+        body.append(rate)
     key = _key_figures(snap, theme, lang)
     if key is not None:
         body.append(key)
+    upcoming = _upcoming(snap, theme, lang)
+    if upcoming is not None:
+        body.append(upcoming)
     related = _related_measures(snap, choice["series"], lang)
     body.append(html.H2(t("stats.measures", lang)))
     body.append(html.Ul([html.Li(dcc.Link(text, href=href(f"/plan/measure/{mid}", lang))) for text, mid in related])
