@@ -43,13 +43,15 @@ def _upcoming(snap: Snapshot, page: str, lang: str) -> list[dict]:
     for code, s in registry().items():
         if s.theme not in PAGES[page]["themes"] or code in present:
             continue
+        command = None
         if code in datasets:
-            source = t("stats.upcoming_eurostat", lang, datasets=", ".join(datasets[code]),
-                       command=f"python -m etl fetch eurostat {datasets[code][0]}")
+            source = t("stats.upcoming_eurostat", lang, datasets=", ".join(datasets[code]))
+            command = f"python -m etl fetch eurostat {datasets[code][0]}"
         else:
             source = t("stats.upcoming_staff", lang,
                        institution=institutions.get(s.institution_code, s.institution_code or "—"))
-        out.append({"series": code, "name": s.name_en if lang == "en" else s.name_bg, "source": source})
+        out.append({"series": code, "name": s.name_en if lang == "en" else s.name_bg, "source": source,
+                    "command": command})
     return out
 
 

@@ -148,7 +148,9 @@ def _upcoming(snap, theme: str, lang: str) -> html.Section | None:
     if not items:
         return None
     return html.Section([html.H2(t("stats.upcoming_title", lang)), html.P(t("stats.upcoming_lead", lang)),
-                         html.Ul([html.Li([html.Strong(i["name"]), " — ", i["source"]]) for i in items])],
+                         html.Ul([html.Li([html.Strong(i["name"]), " — ", i["source"]]
+                                                  + ([" ", html.Code(i["command"])] if i["command"] else []))
+                                          for i in items])],
                         className="upcoming-series", id="upcoming-series")
 
 
