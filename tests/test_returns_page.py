@@ -93,6 +93,10 @@ def test_returns_page_rate_from_published_files(published, dash_app):
         (r.year, r.ordered, r.returned, round(r.rate, 1)) for r in rows.itertuples()]
     xlsx = client.get("/download/statistics-returns-rate.xlsx?lang=bg")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    from dashboards import embed
+
+    embedded = text_of(embed.layout(chart_id="statistics-returns-rate", lang="en"))
+    assert "not a cohort" in embedded and "/statistics/returns" in embedded
 
 
 def test_staff_refresh_fills_returns_and_readmissions(published, dash_app):
