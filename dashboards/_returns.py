@@ -150,6 +150,9 @@ def rate_chart_data(snap: Snapshot, query: dict, lang: str) -> ChartData | None:
     ids = [sid for pair in rows["source_ids"] for sid in pair]
     about = about_for(snap, lang, title, ids, "/statistics/returns", query, definition=t("rate.definition", lang),
                       filters=[(t("stats.years", lang), f"{int(rows['year'].iloc[0])}–{int(rows['year'].iloc[-1])}")])
-    return ChartData(lambda: rate_table(rows, lang), about, "/statistics/returns",
-                     lambda: return_rate_figure(rows, {"colour": THEME_COLOURS["returns"]}, lang),
-                     return_rate_summary(rows, lang))
+    # rows, table, figure and summary depend on the data version and language only: built once per version
+    table = lambda: snap.cached(("returns.rate_table", lang), lambda: rate_table(rows, lang))  # noqa: E731
+    fig = lambda: snap.cached(("returns.rate_figure", lang),  # noqa: E731
+                              lambda: return_rate_figure(rows, {"colour": THEME_COLOURS["returns"]}, lang))
+    summary = snap.cached(("returns.rate_summary", lang), lambda: return_rate_summary(rows, lang))
+    return ChartData(table, about, "/statistics/returns", fig, summary)
