@@ -82,6 +82,10 @@ def write_template(path: Path) -> Path:
     _dropdown(sheet, OBSERVATION_HEADERS, "unit", f"=lists!$M$2:$M${len(UNITS) + 1}", "unknown unit")
     _dropdown(sheet, OBSERVATION_HEADERS, "institution_code", f"=lists!$G$2:$G${len(inst) + 1}", "unknown institution")
     _dropdown(sheet, OBSERVATION_HEADERS, "sex", '"F,M,U"', "sex is F, M or U (empty = total)")
+    return_types = list(dict.fromkeys(c for code in codes for c in series[code].codes.get("return_type", ())))
+    if return_types:   # the codes the series declare (series.yml), e.g. voluntary, assisted_voluntary, forced
+        _dropdown(sheet, OBSERVATION_HEADERS, "return_type", '"' + ",".join(return_types) + '"',
+                  "return_type is one of " + ", ".join(return_types) + " (empty = total; see the lists sheet)")
     _as_text(sheet, OBSERVATION_HEADERS, "period")
     progress = _table_sheet(workbook, PROGRESS_SHEET, PROGRESS_HEADERS)
     if statuses:

@@ -154,3 +154,32 @@ def test_fetch_asks_for_each_returns_dataset(monkeypatch, dataset):
                                            "?format=csvdata&formatVersion=2.0&compress=false&lang=en&labels=name")
     assert eurostat_url(dataset, "bg").endswith(f"{dataset.upper()}/1.0/*?c[geo]=BG&format=csvdata&formatVersion=2.0"
                                                 "&compress=false&lang=en&labels=name")
+
+
+def _body(dataset: str, rows: list[dict]) -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return sdmx_file(Path(folder), dataset, rows).read_bytes()
+
+
+VOL_BODY = _body("MIGR_EIRT_VOL", [{"geo": "BG", "period": "2023", "return": "VOLU", "value": "1230"},
+                                   {"geo": "RO", "period": "2023", "return": "FORC", "value": "410"}])
+
+
+@pytest.mark.parametrize("server", [(200, VOL_BODY)], indirect=True)
+def test_fetch_then_import_returns_by_type(server, data, monkeypatch):
+    """`python -m etl fetch eurostat MIGR_EIRT_VOL` against a local server, and the file it writes is read."""
+    from etl.__main__ import main
+
+    base, asked = server
+    monkeypatch.setenv("MIGDASH_EUROSTAT_API", base)
+    assert main(["fetch", "eurostat", "MIGR_EIRT_VOL"]) == 0
+    assert asked[0].startswith("/api/sdmx/3.0/data/dataflow/ESTAT/MIGR_EIRT_VOL/1.0/*?format=csvdata")
+    frame, problems = eurostat.read(data / "raw" / "eurostat" / "migr_eirt_vol.csv", {})
+    assert problems == []
+    assert _rows(frame) == [("tcn_returned_by_type", "BGR", "2023", "voluntary", 1230.0),
+                            ("tcn_returned_by_type", "ROU", "2023", "forced", 410.0)]
+
+
+from tests.test_fetch import data, server  # noqa: E402,F401  (fixtures: a local HTTP server, a data folder)

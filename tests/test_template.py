@@ -131,6 +131,8 @@ def test_template_moi_returns_and_readmissions_through_the_importer(tmp_path):
             lists[(r[16], r[17])].append(r[18])
     assert lists[("returns", "return_type")] == ["voluntary", "assisted_voluntary", "forced", "frontex"]
     assert lists[("readmissions", "category")] == ["eu_agreement", "bilateral_agreement", "no_agreement"]
+    validations = {str(v.sqref): v.formula1 for v in wb["observations"].data_validations.dataValidation}
+    assert validations["G2:G2000"] == '"voluntary,assisted_voluntary,forced,frontex"'   # return_type
     _fill(wb["observations"], MOI_ROWS)
     wb.save(path)
     frame, problems = import_file(path, "statistics", {})
