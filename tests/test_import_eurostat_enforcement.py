@@ -156,6 +156,16 @@ def test_fetch_asks_for_each_returns_dataset(monkeypatch, dataset):
                                                 "&compress=false&lang=en&labels=name")
 
 
+def test_a_file_no_row_of_which_passes_the_filters_says_so(tmp_path):
+    """E.g. a download with only returns to a third country (c_dest THRD), none for the total kept."""
+    frame, problems = eurostat.read(sdmx_file(tmp_path, "MIGR_EIRT_VOL", [
+        {"geo": "BG", "period": "2023", "return": "VOLU", "c_dest": "THRD", "value": "1230"}]), {})
+    assert len(frame) == 0
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "no row of MIGR_EIRT_VOL passed the filters of etl/sources/eurostat_mapping.yml (the file has "
+                    "c_dest: 'THRD'): nothing is imported from it")]
+
+
 def _body(dataset: str, rows: list[dict]) -> bytes:
     import tempfile
 

@@ -101,6 +101,7 @@ def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_n
     unknown_geo: dict[str, int] = {}
     flags_seen: dict[str, list[int]] = {}
     skipped_na = 0
+    filtered: dict[str, Counter] = {}
     out = []
     for line, row in rows:
         geo_text = row.get("geo", row.get("GEO", ""))
@@ -108,7 +109,10 @@ def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_n
         if geo is None:
             unknown_geo.setdefault(geo_text, line)
             continue
-        if any(dim in row and row[dim] not in accepted for dim, accepted in (spec.get("filters") or {}).items()):
+        rejected = [dim for dim, accepted in (spec.get("filters") or {}).items() if dim in row and row[dim] not in accepted]
+        if rejected:
+            for dim in rejected:
+                filtered.setdefault(dim, Counter())[row[dim]] += 1
             continue
         value_text = (row.get(value_column) or "").strip()
         if value_text in not_available:
@@ -143,6 +147,10 @@ def convert(rows: list[tuple[int, dict]], dataset: str | None, file: str, file_n
                 "_row": line, "_value_text": value_text, "_flag_text": None,
                 "_freq": FREQ.get(row.get("freq", ""), row.get("freq") or None),
             })
+    if rows and not out and filtered and not unknown_geo:   # a file that gives nothing: say what the filters met
+        seen = "; ".join(f"{dim}: {', '.join(repr(v) for v, _ in c.most_common(5))}" for dim, c in filtered.items())
+        problems.append(Problem(file, f"no row of {dataset} passed the filters of etl/sources/eurostat_mapping.yml "
+                                      f"(the file has {seen}): nothing is imported from it", severity="warning"))
     for text, line in unknown_geo.items():
         problems.append(Problem(file, f"geo {text!r} is neither a country (ISO code or English name) nor an aggregate "
                                       f"declared in etl/sources/eurostat_mapping.yml (geo_aggregates)",
