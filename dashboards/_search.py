@@ -7,6 +7,7 @@ pages build them as components (html.Mark), the API returns them as data — nev
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -23,18 +24,23 @@ WEIGHTS = (10.0, 3.0, 2.0)   # bm25 weights: title, body, extra (abbreviations, 
 _local = threading.local()
 
 
+def _index_path(version: str):
+    return paths.versions_dir() / version / FILENAME
+
+
 def _connection(version: str) -> sqlite3.Connection | None:
-    """A read-only connection to the version's index, one per thread and version."""
+    """A read-only connection to the version's index, one per thread, process and version (a
+    connection is never used across fork: gunicorn's workers are forked from a warmed master)."""
     cached = getattr(_local, "conn", None)
-    if cached and cached[0] == version:
-        return cached[1]
-    path = paths.versions_dir() / version / FILENAME
+    if cached and cached[:2] == (version, os.getpid()):
+        return cached[2]
+    path = _index_path(version)
     if not path.exists():
         return None
     conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    if cached:
-        cached[1].close()
-    _local.conn = (version, conn)
+    if cached and cached[1] == os.getpid():
+        cached[2].close()
+    _local.conn = (version, os.getpid(), conn)
     return conn
 
 
@@ -118,11 +124,12 @@ def search(query: str, lang: str, snap=None) -> dict:
     out = {"terms": wanted, "groups": {}, "total": 0, "available": True, "ms": 0.0}
     started = time.perf_counter()
     expression = match_expression(wanted)
+    if expression is None:               # nothing to look up (no connection opened)
+        out["available"] = _index_path(snap.version).exists()
+        return out
     conn = _connection(snap.version)
     if conn is None:
         out["available"] = False
-        return out
-    if expression is None:
         return out
     rows = conn.execute(
         "SELECT d.kind, d.key, d.title_bg, d.title_en, d.text_bg, d.text_en, d.theme, d.folded_bg, d.folded_en, "
