@@ -12,11 +12,12 @@ import sqlite3
 import threading
 import time
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from dashboards import _data
 from dashboards._stats import THEME_PAGE
 from etl import paths
-from etl.search_index import FILENAME, KINDS, WORD, match_expression, query_terms, stem, fold
+from etl.search_index import FILENAME, KINDS, MAX_QUERY_CHARS, WORD, fold, match_expression, query_terms, stem
 
 PER_KIND = 10            # results shown per kind
 SNIPPET_WORDS = 24       # words around the first match
@@ -42,6 +43,30 @@ def _connection(version: str) -> sqlite3.Connection | None:
         cached[2].close()
     _local.conn = (version, os.getpid(), conn)
     return conn
+
+
+def shown_query(raw) -> str:
+    """The query as the page shows it back: printable characters only, bounded."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(raw or "")[:MAX_QUERY_CHARS])
+    return " ".join(text.split())
+
+
+def was_cut(raw) -> bool:
+    """Whether the query had more printable text than is searched (the page says so)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(raw or "")[:MAX_QUERY_CHARS + 2])
+    return len(" ".join(text.split())) > MAX_QUERY_CHARS
+
+
+def bounded_address(query: str, lang: str, max_bytes: int) -> str:
+    """/search with the query cut to what is searched, for an address over the query-string bound
+    (`cut=1`: the page says it was cut); shortened further until the address is within `max_bytes`
+    (a 4-byte character is 12 bytes once encoded)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(query or "")[:20_000])
+    text = " ".join(text.split())[:MAX_QUERY_CHARS]
+    extra = {"cut": "1", **({"lang": lang} if lang != "bg" else {})}
+    while len(urlencode({"q": text, **extra})) > max_bytes:
+        text = text[:-1]
+    return "/search?" + urlencode({"q": text, **extra})
 
 
 def link_of(kind: str, key: str, theme: str | None) -> str:
