@@ -26,6 +26,27 @@ def test_terms_are_folded_transliterated_and_stemmed_alike(written, expected):
     assert search_index.query_terms(written) == expected
 
 
+@pytest.mark.parametrize("written, expected", [
+    ("Й", "y"), ("й", "y"), ("И\u0306", "y"), ("и\u0306", "y"),          # й typed composed or as и + breve
+    ("И", "i"), ("и\u0301", "i"), ("ѝ", "i"),                               # и with a stress mark is и
+    ("трафи́к", "trafik"), ("трафѝк", "trafik"), ("ТРАФИ\u0301К", "trafik"),
+    ("район", "rayon"), ("РАЙО\u0301Н", "rayon"), ("Украи\u0306на", "ukrayna"), ("й\u0301", "y"),
+])
+def test_short_i_is_y_and_stress_marks_fold_away(written, expected):
+    assert search_index.fold(written) == expected
+
+
+@pytest.mark.parametrize("variants", [
+    ["противодействие", "ПРОТИВОДЕИ\u0306СТВИЕ", "противоде́йствие", "protivodeystvie"],
+    ["Украйна", "украи\u0306на", "Ukrayna"],
+    ["трафик", "трафи́к", "ТРАФѝК", "trafik"],
+])
+def test_spellings_of_one_word_find_the_same_results(snap, variants):
+    found = [{k: keys(_search.search(v, "bg", snap), k) for k in search_index.KINDS} for v in variants]
+    assert any(found[0].values()), variants[0]
+    assert all(f == found[0] for f in found), variants
+
+
 def test_query_is_bounded_and_control_characters_dropped():
     assert search_index.query_terms("a\x00b\x1fc") == ["a", "b", "c"]
     assert len(search_index.query_terms(" ".join(f"word{i}" for i in range(100)))) == search_index.MAX_QUERY_TERMS
