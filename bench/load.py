@@ -888,7 +888,7 @@ def burst_run(args, wrk_bin: str, folder: Path) -> bool:
     """`/` with 2 connections, quiet and then beside 16 connections on the XLSX of the largest table."""
     server = serve_published(folder, args.workers)
     try:
-        target = server.url + "/data/observations.xlsx"
+        target = server.url + args.burst_path
         with urllib.request.urlopen(target, timeout=60) as response:   # the file exists before the burst
             size = len(response.read())
         quiet = wrk_wait(wrk_start(wrk_bin, server.url + "/", 2, args.duration, folder / "quiet.out"), folder / "quiet.out")
@@ -902,7 +902,7 @@ def burst_run(args, wrk_bin: str, folder: Path) -> bool:
     say(f"/ quiet: median {quiet.get('p50', 0):.1f} ms, p90 {quiet.get('p90', 0):.1f} ms ({quiet['rps']:.0f}/s)")
     say(f"/ beside the burst: median {busy.get('p50', 0):.1f} ms, p90 {busy.get('p90', 0):.1f} ms "
         f"({busy['rps']:.0f}/s): {ratio:.2f}x the quiet median")
-    say(f"XLSX ({size / 1e6:.2f} MB), {args.connections} connections: {xlsx['rps']:.0f}/s, median "
+    say(f"{args.burst_path} ({size / 1e6:.2f} MB), {args.connections} connections: {xlsx['rps']:.0f}/s, median "
         f"{xlsx.get('p50', 0):.1f} ms; failed: {xlsx['failed'] + busy['failed'] + quiet['failed']}")
     ok = ratio <= 2.0 and xlsx["failed"] + busy["failed"] + quiet["failed"] == 0
     say(f"{'PASS' if ok else 'FAIL'}: / within 2x its quiet median during the XLSX burst")
@@ -946,6 +946,8 @@ def main() -> int:
                         help="instead: wrk on / while workers are recycled (--max-requests) and reloaded (HUP, TTIN, TTOU)")
     parser.add_argument("--xlsx-burst", action="store_true",
                         help="instead: / quiet and beside --connections connections on /data/observations.xlsx")
+    parser.add_argument("--burst-path", default="/data/observations.xlsx",
+                        help="address of the --xlsx-burst (e.g. /robots.txt: the same burst on the cheapest answer, to compare)")
     parser.add_argument("--connections", type=int, default=16, help="connections of --restarts and --xlsx-burst")
     parser.add_argument("--max-requests", type=int, default=300, help="gunicorn max_requests during --restarts")
     args = parser.parse_args()
