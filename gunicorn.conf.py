@@ -28,23 +28,49 @@ limit_request_field_size = 8190
 accesslog = os.environ.get("ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
-preload_app = False          # each worker imports the app itself; data loads on first request
+# The app (code, the current data version, its rendered common pages) is loaded once by the master
+# and each worker is forked from it: a worker is ready in milliseconds and shares the master's
+# memory until it writes. Without this a new worker imported the app and loaded the data itself
+# (~1-2 s of CPU, more on a busy machine); on HUP gunicorn stops every old worker as soon as the
+# new ones are spawned, so for that long no worker accepted, and a forced-restart run lost 16
+# requests to 10 s timeouts (docs/DEPLOY.md). New code therefore needs a restart (or USR2 + QUIT
+# of the old master), not HUP; new data never does (workers load a published version themselves).
+preload_app = True
+
+
+def when_ready(server):
+    """In the master, once the app is loaded and before any worker is forked: common pages rendered
+    (data loaded by the import), so every worker starts with them."""
+    import time
+
+    from dashboards import _data
+    from dashboards._router import warm_up
+
+    started = time.perf_counter()
+    try:
+        _data.snapshot()
+    except _data.DataUnavailable as exc:
+        server.log.error("no data to serve yet: %s", exc)
+        return
+    warm_up()
+    server.log.info("app warm in %.2f s (data version %s)", time.perf_counter() - started, _data.snapshot().version)
 
 
 def post_worker_init(worker):
-    """Warm the worker in the background: data loaded and common pages rendered before visitors come;
-    each version published later is warmed the same way before it replaces the one being served."""
-    import threading
+    """Before the worker accepts: if `current` moved since the master loaded the data, the new
+    version is loaded and its common pages rendered now (the master's listening socket is shared,
+    so the other workers keep accepting meanwhile). Each version published later is warmed the same
+    way, in a worker's request thread, before it replaces the one being served."""
+    import time
 
     from dashboards import _data
     from dashboards._router import warm_up
 
     _data.prepare_new_versions_with(warm_up)
-
-    def load():
-        try:
-            _data.snapshot()          # loads the data, runs warm_up on it, then freezes what lives on
-        except _data.DataUnavailable as exc:
-            worker.log.error("no data to serve yet: %s", exc)
-
-    threading.Thread(target=load, name="warm-up", daemon=True).start()
+    started = time.perf_counter()
+    try:
+        version = _data.snapshot().version   # loads and warms a newer version, if there is one
+    except _data.DataUnavailable as exc:
+        worker.log.error("no data to serve yet: %s", exc)
+        return
+    worker.log.info("worker %s ready in %.2f s (data version %s)", worker.pid, time.perf_counter() - started, version)

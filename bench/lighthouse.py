@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 NODE = HERE / ".node"
 PAGES = ["/", "/plan", "/plan/measure/2024-038", "/statistics/asylum", "/statistics/protection", "/statistics/returns",
          "/statistics/readmissions", "/statistics/trafficking", "/institutions", "/institutions/DAB", "/data", "/about",
-         "/embed/statistics-protection"]
+         "/search", "/search?q=трафик", "/embed/statistics-protection"]
 TARGETS = {"desktop": {"performance": 0.9}, "mobile": {"performance": 0.8}}
 COMMON = {"accessibility": 1.0, "best-practices": 1.0, "seo": 0.9}
 # The metrics behind the performance score (the JSON reports kept with --keep hold the rest).
@@ -96,7 +96,7 @@ def main() -> int:
             rows.append(("bare Dash page", preset, audit(binary, bare.url + "/", preset, _folder(args.keep, "bare", preset))))
             for page in args.pages:
                 for lang in args.langs:
-                    url = site.url + page + ("?lang=en" if lang == "en" else "")
+                    url = site.url + page + ((("&" if "?" in page else "?") + "lang=en") if lang == "en" else "")
                     name = page + (" (en)" if lang == "en" else "")
                     rows.append((name, preset, audit(binary, url, preset, _folder(args.keep, name, preset))))
     print(f"{'page':36} {'profile':8} {'perf':>5} {'a11y':>5} {'b.p.':>5} {'seo':>5} {'FCP ms':>7} {'LCP ms':>7} "

@@ -811,6 +811,7 @@ def report(args, records: list[Record], wrk: dict, publisher: Publisher, publish
 WRK_LATENCY = re.compile(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 WRK_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
 WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+WRK_MAX = re.compile(r"^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\s", re.M)
 WRK_TOTAL = re.compile(r"(\d+) requests in ([\d.]+)(ms|s|m)")
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -821,6 +822,9 @@ def wrk_figures(text: str) -> dict:
     errors = [int(x) for x in WRK_ERRORS.search(text).groups()] if WRK_ERRORS.search(text) else [0, 0, 0, 0]
     non_2xx = int(WRK_NON_2XX.search(text).group(1)) if WRK_NON_2XX.search(text) else 0
     latency = {f"p{p}": float(v) * UNIT_MS[u] for p, v, u in WRK_LATENCY.findall(text)}
+    if WRK_MAX.search(text):
+        value, unit = WRK_MAX.search(text).groups()
+        latency["max"] = float(value) * UNIT_MS[unit]
     seconds = float(total.group(2)) * {"ms": 0.001, "s": 1, "m": 60}[total.group(3)] if total else 0.0
     requests = int(total.group(1)) if total else 0
     return {"requests": requests, "rps": requests / seconds if seconds else 0.0, "non_2xx": non_2xx,
@@ -871,7 +875,7 @@ def restart_run(args, wrk_bin: str, folder: Path) -> bool:
     booted = log.count("Booting worker")
     recycled = log.count("Autorestarting worker")
     say(f"{figures['requests']} requests ({figures['rps']:.0f}/s), median {figures.get('p50', 0):.1f} ms, "
-        f"p99 {figures.get('p99', 0):.1f} ms; workers booted during the run: {booted} "
+        f"p99 {figures.get('p99', 0):.1f} ms, slowest {figures.get('max', 0):.0f} ms; workers booted during the run: {booted} "
         f"({recycled} recycled by max_requests, the rest by HUP and TTIN)")
     say(f"failed requests: {figures['failed']} (non-2xx {figures['non_2xx']}, connect {figures['connect']}, "
         f"read {figures['read']}, write {figures['write']}, timeout {figures['timeout']})")
@@ -884,7 +888,7 @@ def burst_run(args, wrk_bin: str, folder: Path) -> bool:
     """`/` with 2 connections, quiet and then beside 16 connections on the XLSX of the largest table."""
     server = serve_published(folder, args.workers)
     try:
-        target = server.url + "/data/observations.xlsx"
+        target = server.url + args.burst_path
         with urllib.request.urlopen(target, timeout=60) as response:   # the file exists before the burst
             size = len(response.read())
         quiet = wrk_wait(wrk_start(wrk_bin, server.url + "/", 2, args.duration, folder / "quiet.out"), folder / "quiet.out")
@@ -898,7 +902,7 @@ def burst_run(args, wrk_bin: str, folder: Path) -> bool:
     say(f"/ quiet: median {quiet.get('p50', 0):.1f} ms, p90 {quiet.get('p90', 0):.1f} ms ({quiet['rps']:.0f}/s)")
     say(f"/ beside the burst: median {busy.get('p50', 0):.1f} ms, p90 {busy.get('p90', 0):.1f} ms "
         f"({busy['rps']:.0f}/s): {ratio:.2f}x the quiet median")
-    say(f"XLSX ({size / 1e6:.2f} MB), {args.connections} connections: {xlsx['rps']:.0f}/s, median "
+    say(f"{args.burst_path} ({size / 1e6:.2f} MB), {args.connections} connections: {xlsx['rps']:.0f}/s, median "
         f"{xlsx.get('p50', 0):.1f} ms; failed: {xlsx['failed'] + busy['failed'] + quiet['failed']}")
     ok = ratio <= 2.0 and xlsx["failed"] + busy["failed"] + quiet["failed"] == 0
     say(f"{'PASS' if ok else 'FAIL'}: / within 2x its quiet median during the XLSX burst")
@@ -942,6 +946,8 @@ def main() -> int:
                         help="instead: wrk on / while workers are recycled (--max-requests) and reloaded (HUP, TTIN, TTOU)")
     parser.add_argument("--xlsx-burst", action="store_true",
                         help="instead: / quiet and beside --connections connections on /data/observations.xlsx")
+    parser.add_argument("--burst-path", default="/data/observations.xlsx",
+                        help="address of the --xlsx-burst (e.g. /robots.txt: the same burst on the cheapest answer, to compare)")
     parser.add_argument("--connections", type=int, default=16, help="connections of --restarts and --xlsx-burst")
     parser.add_argument("--max-requests", type=int, default=300, help="gunicorn max_requests during --restarts")
     args = parser.parse_args()

@@ -20,7 +20,8 @@ suppressed. Each synthetic row cites a synthetic dataset and its row (`source_re
 datasets are added to `sources`, labelled as synthetic. The table goes through
 `etl.publish.write_table`, so it is sorted by the declared sort keys and written with zstd and
 100k-row groups like any published table. The change log is the embedded version's history (a
-synthetic table is not a revision of the real one, so no 5-million-row diff is itemised).
+synthetic table is not a revision of the real one, so no 5-million-row diff is itemised). The site
+search index (etl/search_index.py) is written into the version as `etl build` does.
 
 Deterministic for a given --rows and --seed. 5 million rows take about 20 s and 3.5 GB at peak here.
 """
@@ -281,7 +282,7 @@ def synthetic_sources() -> pd.DataFrame:
 
 def build(n_rows: int, out: Path, source: Path, seed: int = 1, log=print) -> str:
     """Publish the synthetic version under `out` (a data folder); returns the version id."""
-    from etl import changelog, publish
+    from etl import changelog, publish, search_index
     from etl.statistics.registry import registry
 
     started = time.perf_counter()
@@ -304,7 +305,8 @@ def build(n_rows: int, out: Path, source: Path, seed: int = 1, log=print) -> str
     try:
         # the change log keeps the embedded history: a synthetic table is not a revision of the real one
         with mock.patch.object(changelog, "changes", lambda version, published, old, new: history):
-            version = publish.publish(tables, summary={"synthetic": {**info, "rows": n_rows, "seed": seed}})
+            version = publish.publish(tables, summary={"synthetic": {**info, "rows": n_rows, "seed": seed}},
+                                      derived=[search_index.build_for])
     finally:
         if previous is None:
             os.environ.pop("MIGDASH_DATA_DIR", None)

@@ -72,12 +72,6 @@ def view_query(query: dict) -> str:
     return ("?" + urlencode(pairs, safe=",")) if pairs else ""
 
 
-def base_url() -> str:
-    """The site's address for links that leave the site (files, embeds): MIGDASH_SITE_URL or the
-    trusted Host (dashboards/_site.py)."""
-    return _site.base_url()
-
-
 def sources_of(snap: _data.Snapshot) -> dict[str, dict]:
     """source_id -> what an About lists of it, once per data version (set_index and .loc per chart
     cost ~0.5 ms a render)."""
@@ -90,11 +84,17 @@ def sources_of(snap: _data.Snapshot) -> dict[str, dict]:
 
 
 def about_for(snap: _data.Snapshot, lang: str, title: str, source_ids, page_path: str, query: dict,
-              definition: str | None = None, filters: list[tuple[str, str]] | None = None) -> About:
-    """The "About" of a chart: its sources with licence and retrieval date, version and citation."""
+              definition: str | None = None, filters: list[tuple[str, str]] | None = None,
+              shared: bool = False) -> About:
+    """The "About" of a chart: its sources with licence and retrieval date, version and citation.
+
+    The link to the view is absolute (MIGDASH_SITE_URL or the trusted Host, dashboards/_site.py);
+    `shared`: for a file kept and served to every request (whole-table downloads), only the
+    configured site URL is used — without one the link is the path alone, never a Host's."""
     sources = sources_of(snap)
     rows = [dict(sources[sid]) for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)) if sid in sources]
-    url = f"{base_url().rstrip('/')}{page_path}{view_query(query)}"
+    base = _site.site_url() if shared else _site.base_url().rstrip("/")
+    url = f"{base}{page_path}{view_query(query)}"
     published = snap.published[:10]
     citation = t("cite.text", lang, product=t("shell.product", lang), title=title, version=snap.version,
                  date=day(published, lang), url=url,

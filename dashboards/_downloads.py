@@ -80,7 +80,7 @@ def table_file(table: str, fmt: str):
     lang = lang_of(request.args.get("lang"))
     spec = TABLES[table]
     about = about_for(snap, lang, spec.en if lang == "en" else spec.bg, list(snap["sources"]["source_id"]), "/data",
-                      {"lang": lang} if lang != "bg" else {})
+                      {"lang": lang} if lang != "bg" else {}, shared=True)
     about.definition = "; ".join(f"{c.name}: {c.en if lang == 'en' else c.bg}" for c in spec.columns)
     return _send_built(about, fmt, f"{table}.{fmt}", snap, lambda: render(snap.rows(table), fmt, about))
 
@@ -100,7 +100,8 @@ def theme_file(theme: str, fmt: str):
         return snap.rows("observations", part).merge(chosen[["series", "name_bg", "name_en"]], on="series", how="left")
 
     sources = snap.cached(("theme-sources", theme), lambda: list(dict.fromkeys(frame()["source_id"])))
-    about = about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)), sources, "/data", {})
+    about = about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)), sources, "/data", {},
+                      shared=True)
     return _send_built(about, fmt, f"observations-{theme}.{fmt}", snap, lambda: render(frame(), fmt, about))
 
 
@@ -113,5 +114,6 @@ def goal_file(goal: str, fmt: str):
     measures = snap["measures"][snap["measures"]["goal"] == goal]
     frame = snap["indicators"].merge(measures[["measure_id", "number", "goal", "title", "title_en", "budget_bgn",
                                                "budget_eur", "deadline_text", "deadline_date"]], on="measure_id")
-    about = about_for(snap, lang, t("data.goal_title", lang, goal=goal), list(snap["plans"]["source_id"]), "/data", {})
+    about = about_for(snap, lang, t("data.goal_title", lang, goal=goal), list(snap["plans"]["source_id"]), "/data", {},
+                      shared=True)
     return _send_built(about, fmt, f"plan-goal-{goal}.{fmt}", snap, lambda: render(frame, fmt, about))

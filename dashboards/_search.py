@@ -7,15 +7,17 @@ pages build them as components (html.Mark), the API returns them as data — nev
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from dashboards import _data
 from dashboards._stats import THEME_PAGE
 from etl import paths
-from etl.search_index import FILENAME, KINDS, WORD, match_expression, query_terms, stem, fold
+from etl.search_index import FILENAME, KINDS, MAX_QUERY_CHARS, WORD, fold, match_expression, query_terms, stem
 
 PER_KIND = 10            # results shown per kind
 SNIPPET_WORDS = 24       # words around the first match
@@ -23,19 +25,48 @@ WEIGHTS = (10.0, 3.0, 2.0)   # bm25 weights: title, body, extra (abbreviations, 
 _local = threading.local()
 
 
+def _index_path(version: str):
+    return paths.versions_dir() / version / FILENAME
+
+
 def _connection(version: str) -> sqlite3.Connection | None:
-    """A read-only connection to the version's index, one per thread and version."""
+    """A read-only connection to the version's index, one per thread, process and version (a
+    connection is never used across fork: gunicorn's workers are forked from a warmed master)."""
     cached = getattr(_local, "conn", None)
-    if cached and cached[0] == version:
-        return cached[1]
-    path = paths.versions_dir() / version / FILENAME
+    if cached and cached[:2] == (version, os.getpid()):
+        return cached[2]
+    path = _index_path(version)
     if not path.exists():
         return None
     conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    if cached:
-        cached[1].close()
-    _local.conn = (version, conn)
+    if cached and cached[1] == os.getpid():
+        cached[2].close()
+    _local.conn = (version, os.getpid(), conn)
     return conn
+
+
+def shown_query(raw) -> str:
+    """The query as the page shows it back: printable characters only, bounded."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(raw or "")[:MAX_QUERY_CHARS])
+    return " ".join(text.split())
+
+
+def was_cut(raw) -> bool:
+    """Whether the query had more printable text than is searched (the page says so)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(raw or "")[:MAX_QUERY_CHARS + 2])
+    return len(" ".join(text.split())) > MAX_QUERY_CHARS
+
+
+def bounded_address(query: str, lang: str, max_bytes: int) -> str:
+    """/search with the query cut to what is searched, for an address over the query-string bound
+    (`cut=1`: the page says it was cut); shortened further until the address is within `max_bytes`
+    (a 4-byte character is 12 bytes once encoded)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(query or "")[:20_000])
+    text = " ".join(text.split())[:MAX_QUERY_CHARS]
+    extra = {"cut": "1", **({"lang": lang} if lang != "bg" else {})}
+    while len(urlencode({"q": text, **extra})) > max_bytes:
+        text = text[:-1]
+    return "/search?" + urlencode({"q": text, **extra})
 
 
 def link_of(kind: str, key: str, theme: str | None) -> str:
@@ -118,11 +149,12 @@ def search(query: str, lang: str, snap=None) -> dict:
     out = {"terms": wanted, "groups": {}, "total": 0, "available": True, "ms": 0.0}
     started = time.perf_counter()
     expression = match_expression(wanted)
+    if expression is None:               # nothing to look up (no connection opened)
+        out["available"] = _index_path(snap.version).exists()
+        return out
     conn = _connection(snap.version)
     if conn is None:
         out["available"] = False
-        return out
-    if expression is None:
         return out
     rows = conn.execute(
         "SELECT d.kind, d.key, d.title_bg, d.title_en, d.text_bg, d.text_en, d.theme, d.folded_bg, d.folded_en, "

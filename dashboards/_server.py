@@ -10,7 +10,8 @@ and the data version on every response.
 - Security: a Content-Security-Policy that Dash works with (inline scripts only by hash), no
   framing except /embed/, nosniff, a referrer policy that keeps paths on this site only.
 - Hosts: only MIGDASH_TRUSTED_HOSTS are answered; absolute links use MIGDASH_SITE_URL (_site).
-- Limits: request bodies (callback payloads are small) and query strings are bounded.
+- Limits: request bodies (callback payloads are small) and query strings are bounded (2 KB: 414;
+  /search alone redirects to itself with the query cut, see dashboards/search.py).
 - `X-Data-Version` names the data version that answered, so every response is attributable.
 """
 from __future__ import annotations
@@ -141,6 +142,13 @@ def install(server: Flask, app) -> None:
         if not is_trusted(request.host):  # links are never built from an untrusted Host (see _site)
             return Response("Unknown host.\n", status=400, mimetype="text/plain")
         if len(request.query_string) > MAX_QUERY_BYTES:
+            if request.path == "/search" and request.method in ("GET", "HEAD"):
+                # a pasted text: the search page with the query cut (and saying so), not an error
+                from dashboards._i18n import lang_of
+                from dashboards._search import bounded_address
+
+                address = bounded_address(request.args.get("q", ""), lang_of(request.args.get("lang")), MAX_QUERY_BYTES)
+                return Response(status=303, headers={"Location": address, "Cache-Control": "no-store"})
             return Response("Query string too long.\n", status=414, mimetype="text/plain")
         if PLOTLY_PATH.search(request.path):  # not streamed, so the compressed copy is kept (see above)
             response = Response(_plotly_bundle(), mimetype="application/javascript")

@@ -1,7 +1,8 @@
 """/search?q=… — the site's search: measures, series, institutions, glossary and pages, grouped by kind.
 
-The query comes from the URL and is never trusted: bounded (etl.search_index.MAX_QUERY_CHARS),
-control characters dropped, shown back only as text. Matches are highlighted with html.Mark
+The query comes from the URL and is never trusted: bounded (etl.search_index.MAX_QUERY_CHARS; an
+address over the server's query-string bound is redirected here with the query cut, and the page
+says it was cut), control characters dropped, shown back only as text. Matches are highlighted with html.Mark
 components built from the snippet parts (dashboards/_search.py), never from HTML.
 """
 from __future__ import annotations
@@ -16,13 +17,10 @@ from dashboards._i18n import number, t
 from etl.search_index import MAX_QUERY_CHARS
 
 dash.register_page(__name__, path="/search", title="Търсене")
-PARAMS = [Param("q")]
+PARAMS = [Param("q"), Param("cut", choices=lambda: {"1"})]   # cut=1: set by the redirect of an over-long address
 
 
-def shown_query(raw) -> str:
-    """The query as the page shows it back: printable characters only, bounded."""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(raw or "")[:MAX_QUERY_CHARS])
-    return " ".join(text.split())
+shown_query = _search.shown_query
 
 
 def snippet_parts(parts) -> list:
@@ -64,12 +62,15 @@ def layout(**query):
         status = t("search.none", lang, query=q)
     else:
         status = t("search.count", lang, count=number(result["total"], lang), query=q)
+    cut = [html.P(t("search.cut", lang, count=number(len(q), lang)), className="text-muted small",
+                  id="search-cut")] if q and (state["cut"] or _search.was_cut(raw)) else []
     groups = [_group(kind, rows, result["counts"][kind], lang) for kind, rows in result["groups"].items()]
     body = [
         html.H1(t("search.title", lang)),
         html.P(t("search.lead", lang), className="lead"),
         form,
         html.P(status, className="result-count", id="search-count", role="status"),
+        *cut,
         *groups,
     ]
     title = t("search.title", lang) + (f": {q[:60]}" if q else "")

@@ -48,11 +48,24 @@ MAX_QUERY_CHARS = 200   # a query is cut to this many characters …
 MAX_QUERY_TERMS = 12    # … and to this many words
 
 
+# Letters written with a mark that are letters of their own (й is not и with a stress mark: й → y).
+OWN_LETTERS = frozenset("йёї")
+
+
+def _unmarked(ch: str) -> str:
+    if ch in OWN_LETTERS or ch.isascii():
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
-    """Casefolded, without combining marks (stress, diaeresis), Cyrillic in Latin."""
-    text = unicodedata.normalize("NFD", str(text).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = unicodedata.normalize("NFC", text)  # й and ё are letters of their own: recompose them
+    """Casefolded, without combining marks (stress, diaeresis), Cyrillic in Latin.
+
+    Composed first (NFC), so that и + combining breve is й whichever way it was typed, and marks are
+    then dropped letter by letter except from й, ё, ї: `трафи́к` and `трафѝк` fold as `трафик`
+    (trafik), `Й` and `И` + U+0306 both as `y`, never as `i`."""
+    text = unicodedata.normalize("NFC", str(text).casefold())
+    text = "".join(_unmarked(ch) for ch in text)
     text = FINAL_IA.sub("ia", text)
     return "".join(CYRILLIC.get(ch, ch) for ch in text)
 

@@ -9,6 +9,7 @@ that renders but looks broken is broken. The README's pictures are picked from t
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from _serve import Server  # noqa: E402
 
 PAGES = ["/", "/statistics/asylum", "/statistics/protection", "/statistics/returns", "/statistics/readmissions",
          "/statistics/trafficking", "/plan", "/plan/measure/2024-001", "/institutions", "/institutions/DAB",
-         "/data", "/about", "/embed/statistics-protection", "/no-such-page"]
+         "/data", "/about", "/search", "/search?q=трафик", "/search?q=DAB", "/embed/statistics-protection", "/no-such-page"]
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
@@ -70,9 +71,10 @@ def main() -> int:
             for page in pages:
                 for lang in ("bg", "en"):
                     for name, width in WIDTHS.items():
-                        slug = page.strip("/").replace("/", "-") or "home"
+                        slug = re.sub(r"[^\w-]+", "-", page.strip("/").replace("/", "-")).strip("-") or "home"
                         path = args.out / f"{slug}-{lang}-{name}.png"
-                        shoot(d, f"{server.url}{page}{'?lang=en' if lang == 'en' else ''}", width, path)
+                        suffix = ("&" if "?" in page else "?") + "lang=en" if lang == "en" else ""
+                        shoot(d, f"{server.url}{page}{suffix}", width, path)
                         print(path)
         finally:
             d.quit()

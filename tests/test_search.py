@@ -26,6 +26,27 @@ def test_terms_are_folded_transliterated_and_stemmed_alike(written, expected):
     assert search_index.query_terms(written) == expected
 
 
+@pytest.mark.parametrize("written, expected", [
+    ("Й", "y"), ("й", "y"), ("И\u0306", "y"), ("и\u0306", "y"),          # й typed composed or as и + breve
+    ("И", "i"), ("и\u0301", "i"), ("ѝ", "i"),                               # и with a stress mark is и
+    ("трафи́к", "trafik"), ("трафѝк", "trafik"), ("ТРАФИ\u0301К", "trafik"),
+    ("район", "rayon"), ("РАЙО\u0301Н", "rayon"), ("Украи\u0306на", "ukrayna"), ("й\u0301", "y"),
+])
+def test_short_i_is_y_and_stress_marks_fold_away(written, expected):
+    assert search_index.fold(written) == expected
+
+
+@pytest.mark.parametrize("variants", [
+    ["противодействие", "ПРОТИВОДЕИ\u0306СТВИЕ", "противоде́йствие", "protivodeystvie"],
+    ["Украйна", "украи\u0306на", "Ukrayna"],
+    ["трафик", "трафи́к", "ТРАФѝК", "trafik"],
+])
+def test_spellings_of_one_word_find_the_same_results(snap, variants):
+    found = [{k: keys(_search.search(v, "bg", snap), k) for k in search_index.KINDS} for v in variants]
+    assert any(found[0].values()), variants[0]
+    assert all(f == found[0] for f in found), variants
+
+
 def test_query_is_bounded_and_control_characters_dropped():
     assert search_index.query_terms("a\x00b\x1fc") == ["a", "b", "c"]
     assert len(search_index.query_terms(" ".join(f"word{i}" for i in range(100)))) == search_index.MAX_QUERY_TERMS
@@ -95,8 +116,11 @@ def test_search_page_groups_results_with_highlights(dash_app):
 def test_absurd_queries_give_a_clear_page(dash_app, query):
     client = dash_app.server.test_client()
     response = client.get("/search", query_string={"q": query})
-    if len(query) > 2000:   # the server's bound on any query string: a clear plain-text 414
-        assert response.status_code == 414 and b"too long" in response.data
+    if len(query) > 2000:   # over the server's bound on query strings: the page with the query cut
+        assert response.status_code == 303
+        assert response.headers["Location"].startswith("/search?q=xxx")
+        response = client.get(response.headers["Location"])
+        assert response.status_code == 200 and "търсят се само първите 200 знака".encode() in response.data
     else:
         assert response.status_code == 200
         assert b"<script>alert" not in response.data
@@ -143,3 +167,45 @@ def test_missing_index_is_a_clear_message(snap, monkeypatch, dash_app):
 
     assert "не е достъпно" in words(search.layout(q="трафик"))
     assert dash_app.server.test_client().get("/api/v1/search.json?q=x").status_code == 503
+
+
+@pytest.mark.parametrize("query", ["трафик " * 1_500, "\U0001F600" * 10_000, "\x00\x1b" * 3_000 + "<script>alert(1)</script>" * 100])
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_an_over_long_search_address_is_redirected_to_the_cut_query(dash_app, query, lang):
+    """Pasted text over the 2 KB query-string bound: one redirect to /search with the query cut to
+    what is searched (within the bound, the language kept), then a page saying so — never 414."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from dashboards._server import MAX_QUERY_BYTES
+
+    client = dash_app.server.test_client()
+    response = client.get("/search", query_string={"q": query, **({"lang": lang} if lang != "bg" else {})})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    parts = urlsplit(location)
+    assert parts.path == "/search" and len(parts.query) <= MAX_QUERY_BYTES
+    args = parse_qs(parts.query)
+    assert args.get("lang", ["bg"]) == [lang]
+    assert 0 < len(args["q"][0]) <= search_index.MAX_QUERY_CHARS and args["q"][0].isprintable()
+    assert args["cut"] == ["1"]
+    page = client.get(location)
+    assert page.status_code == 200
+    body = page.data.decode()
+    assert "<script>alert" not in body
+    shown = len(args["q"][0])
+    note = f"only its first {shown} characters" if lang == "en" else f"търсят се само първите {shown} знака"
+    assert note in body
+
+
+def test_other_addresses_keep_the_query_string_bound(dash_app):
+    client = dash_app.server.test_client()
+    for path in ("/plan", "/api/v1/search.json", "/institutions"):
+        assert client.get(path, query_string={"q": "x" * 3000}).status_code == 414, path
+    assert client.post("/search", query_string={"q": "x" * 3000}).status_code in (405, 414)
+
+
+def test_a_query_within_the_bound_is_not_said_to_be_cut(dash_app):
+    body = dash_app.server.test_client().get("/search", query_string={"q": "трафик"}).data.decode()
+    assert "твърде дълга" not in body
+    cut = dash_app.server.test_client().get("/search", query_string={"q": "x" * 300}).data.decode()
+    assert "търсят се само първите 200 знака" in cut      # within the 2 KB bound, but over what is searched

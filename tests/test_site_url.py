@@ -69,3 +69,30 @@ def test_site_url_defaults_and_parsing(monkeypatch):
     for bad in ("javascript:alert(1)", "migration.example.bg", "https://x.example/?a=1", "//x.example"):
         monkeypatch.setenv("MIGDASH_SITE_URL", bad)
         assert _site.site_url() == "", bad
+
+
+def _about_sheet(data: bytes) -> dict:
+    return dict(openpyxl.load_workbook(io.BytesIO(data)).worksheets[1].iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("path", ["/data/observations.xlsx", "/data/measures.xlsx?lang=en", "/data/theme/asylum.xlsx",
+                                  "/data/goal/I.xlsx"])
+def test_kept_whole_table_files_name_no_host_without_a_site_url(client, monkeypatch, path):
+    """A whole-table file is built once and served to every request: without MIGDASH_SITE_URL its
+    About's link and citation are the path alone, whichever (trusted) Host asked first."""
+    monkeypatch.delenv("MIGDASH_SITE_URL", raising=False)
+    monkeypatch.setenv("MIGDASH_TRUSTED_HOSTS", "localhost, other.example.bg, 127.0.0.1")
+    sheets = []
+    for host in ("other.example.bg", "localhost:8050", "127.0.0.1"):
+        response = client.get(path, headers={"Host": host})
+        assert response.status_code == 200, (path, host)
+        about = _about_sheet(response.data)
+        view = about.get("View") or about.get("Изглед")
+        assert view.startswith("/data"), view
+        text = " ".join(str(v) for v in about.values() if v)
+        assert not re.search(r"https?://(localhost|127\.0\.0\.1|other\.example\.bg)", text), text
+        sheets.append(about)
+    assert sheets[0] == sheets[1] == sheets[2]
+    # a chart's download (built per request, for that request) keeps the trusted Host's absolute link
+    chart = _about_sheet(client.get("/download/statistics-protection.xlsx", headers={"Host": "other.example.bg"}).data)
+    assert (chart.get("Изглед") or "").startswith("http://other.example.bg/statistics/protection")
