@@ -6,7 +6,7 @@ import dash
 from dash import dcc, html
 
 from dashboards._charts import chart_data, view_query
-from dashboards._components.chart import graph_config
+from dashboards._components.chart import graph_config, is_map
 from dashboards._components.common import not_found
 from dashboards._components.query import parse
 from dashboards._i18n import day, t
@@ -27,7 +27,7 @@ def layout(chart_id: str | None = None, **query):
         dcc.Store(id="shell-meta", data={"title": about.title, "lang": lang, "canonical": link}),
         html.Div(id="shell-meta-sink", hidden=True),
         html.H1(about.title, className="embed-title"),
-        dcc.Graph(id="embed-graph", figure=data.figure(), config=graph_config(chart_id, lang), className="embed-graph",
+        dcc.Graph(id="embed-graph", figure=(fig := data.figure()), config=graph_config(chart_id, lang, is_map(fig)), className="embed-graph",
                   responsive=True),
         html.P(data.summary, className="embed-summary"),
         html.P([t("chart.source", lang), " ", sources, " · ", t("chart.version", lang), " ", about.version, " (",

@@ -9,13 +9,13 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import _data
-from dashboards._charts import ChartData, about_for, register_chart, sources_of
-from dashboards._components.chart import chart_block
+from dashboards._charts import ChartData, about_for, register_chart
+from dashboards._components.chart import chart_block, source_parts
 from dashboards._components.common import institution_links, native_select, not_found
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page
 from dashboards._figures import THEME_COLOURS, statistics_figure
-from dashboards._i18n import day, number, t
+from dashboards._i18n import number, t
 from dashboards._queries import label_column, measure_title
 from dashboards._returns import RATE_CHART, rate_chart_data, return_rate_rows, upcoming_series
 from dashboards._stats import DIMENSIONS, PAGES, breakdowns_for, select, series_of_page, year_span
@@ -186,17 +186,7 @@ def _source_ids(rows: pd.DataFrame) -> list:
 
 
 def _sources(snap, rows: pd.DataFrame, lang: str) -> list:
-    sources = sources_of(snap)
-    out: list = []
-    for i, sid in enumerate(_source_ids(rows)):
-        if sid not in sources:
-            continue
-        s = sources[sid]
-        title = html.A(s["title"], href=s["url"], rel="noopener") if (s["url"] or "").startswith("http") else s["title"]
-        retrieved = t("stats.retrieved", lang, date=day(s["retrieved"], lang)) if s["retrieved"] else ""
-        licence = f", {s['license']}" if s["license"] else ""
-        out += (["; "] if i else []) + [title, f" ({s['provider']}{licence}{retrieved})"]
-    return out
+    return source_parts(snap, _source_ids(rows), lang)
 
 
 def _key_figures(snap, page_name: str, lang: str) -> html.Section | None:
@@ -238,7 +228,10 @@ def layout(theme: str | None = None, **query):
     tabs = html.Nav(html.Ul([html.Li(html.Span(t(f"stats.page_{p}", lang), className="nav-link active", **{"aria-current": "page"})
                                      if p == theme else dcc.Link(t(f"stats.page_{p}", lang), href=href(f"/statistics/{p}", lang),
                                                                  className="nav-link"), className="nav-item")
-                             for p in PAGES], className="nav nav-pills stats-tabs"), **{"aria-label": t("nav.statistics", lang)})
+                             for p in PAGES]
+                            + [html.Li(dcc.Link(t("europe.nav", lang), href=href("/europe", lang), className="nav-link stats-europe"),
+                                       className="nav-item")], className="nav nav-pills stats-tabs"),
+                    **{"aria-label": t("nav.statistics", lang)})
     body = [html.H1(t(f"stats.page_{theme}", lang)), html.P(t(f"stats.lead_{theme}", lang), className="lead"), tabs]
     if choice["series"] is None:
         body.append(html.P(t("stats.no_series", lang), className="empty-state"))

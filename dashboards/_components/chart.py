@@ -3,14 +3,15 @@ definition and source, tools (download the data, save the image, share, cite, em
 same rows as a table (the non-visual alternative)."""
 from __future__ import annotations
 
+import dash
 import pandas as pd
 import plotly.graph_objects as go
 from dash import MATCH, Input, Output, State, clientside_callback, dcc, html
 
-from dashboards._charts import ChartData, view_query
+from dashboards._charts import ChartData, sources_of, view_query
 from dashboards._components.deferred import deferred, opener
 from dashboards._export import file_name
-from dashboards._i18n import number, t
+from dashboards._i18n import day, number, t
 from dashboards._queries import present
 
 # The table view is the chart's non-visual alternative, not the data file: a long table is not
@@ -21,11 +22,31 @@ from dashboards._queries import present
 MAX_TABLE_ROWS = 60
 
 
-def graph_config(filename: str, lang: str) -> dict:
-    return {
+def source_parts(snap, source_ids, lang: str) -> list:
+    """Components naming a chart's sources: title (linked), provider, licence, retrieval date."""
+    sources = sources_of(snap)
+    out: list = []
+    for i, sid in enumerate(sid for sid in source_ids if sid in sources):
+        s = sources[sid]
+        title = html.A(s["title"], href=s["url"], rel="noopener") if (s["url"] or "").startswith("http") else s["title"]
+        retrieved = t("stats.retrieved", lang, date=day(s["retrieved"], lang)) if s["retrieved"] else ""
+        licence = f", {s['license']}" if s["license"] else ""
+        out += (["; "] if i else []) + [title, f" ({s['provider']}{licence}{retrieved})"]
+    return out
+
+
+def is_map(figure: go.Figure) -> bool:
+    return bool(figure.to_plotly_json()["layout"].get("geo"))
+
+
+def graph_config(filename: str, lang: str, geo: bool = False) -> dict:
+    config = {
         "displaylogo": False, "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "toImage"],
     }
+    if geo:  # the map geometry from this site (assets/topojson/), not plotly's CDN
+        config["topojsonURL"] = dash.get_asset_url("topojson/")
+    return config
 
 
 def data_table(data: ChartData | pd.DataFrame, caption: str, lang: str) -> dict:
@@ -133,7 +154,8 @@ def chart_block(chart_id: str, lang: str, title: str, subtitle: str, figure: go.
     return html.Section([
         html.H2(title, id=heading_id, className="chart-title"),
         html.P(subtitle, className="chart-subtitle"),
-        dcc.Graph(id=f"{chart_id}-graph", figure=figure, config=graph_config(chart_id, lang), className="chart-graph"),
+        dcc.Graph(id=f"{chart_id}-graph", figure=figure, config=graph_config(chart_id, lang, is_map(figure)),
+                  className="chart-graph"),
         html.P(summary, id=f"{chart_id}-summary", className="chart-summary"),
         html.Div(([html.P([html.Strong(t("chart.definition", lang) + " "), definition])] if definition else [])
                  + [html.P([html.Strong(t("chart.source", lang) + " ")] + source)], className="chart-meta"),
