@@ -44,7 +44,7 @@ def _filters(snap, view: dict, lang: str) -> html.Section:
         ], className="g-3"),
         html.Fieldset([
             html.Legend(t("europe.compare", lang), className="form-label europe-compare-legend"),
-            dbc.Checklist(id="europe-compare", options=options, value=view["compare"], inline=True,
+            dbc.Checklist(id="europe-countries", options=options, value=view["compare"], inline=True,
                           className="europe-compare"),
             html.P(t("europe.compare_hint", lang, n=_europe.MAX_COMPARED), className="form-text"),
         ], className="mt-3"),
@@ -92,4 +92,4 @@ def layout(**query):
 
 
 sync_url(PARAMS, {"series": ("europe-series", "value"), "period": ("europe-period", "value"),
-                  "compare": ("europe-compare", "value")})
+                  "compare": ("europe-countries", "value")})

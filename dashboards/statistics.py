@@ -17,6 +17,7 @@ from dashboards._components.shell import href, page
 from dashboards._figures import THEME_COLOURS, statistics_figure
 from dashboards._i18n import number, t
 from dashboards._queries import label_column, measure_title
+from dashboards import _citizenship
 from dashboards._returns import RATE_CHART, rate_chart_data, return_rate_rows, upcoming_series
 from dashboards._stats import DIMENSIONS, PAGES, breakdowns_for, select, series_of_page, year_span
 from dashboards._summaries import statistics_summary
@@ -138,6 +139,16 @@ def _return_rate(snap, lang: str, query: dict) -> html.Section | None:
     return chart_block(RATE_CHART, lang, t("rate.title", lang), t("rate.subtitle", lang), data.figure(), data.summary,
                        data, _sources(snap, pd.DataFrame({"source_id": ids}), lang),
                        definition=t("rate.definition", lang), query=query)
+
+
+def _origin_map(snap, lang: str, query: dict) -> html.Section | None:
+    """A world map of the decisions' countries of origin (UNHCR), for the page's last year when it has one."""
+    data = _citizenship.chart(snap, query, lang)
+    if data is None:
+        return None
+    return chart_block(_citizenship.CHART, lang, data.about.title, t("origin.subtitle", lang), data.figure(),
+                       data.summary, data, source_parts(snap, data.source_ids, lang),
+                       definition=t("origin.definition", lang), query={**query, "year": str(data.year)})
 
 
 def _upcoming(snap, theme: str, lang: str) -> html.Section | None:
@@ -263,6 +274,8 @@ def layout(theme: str | None = None, **query):
     ]
     if theme == "returns" and (rate := _return_rate(snap, lang, query)) is not None:
         body.append(rate)
+    if theme in ("asylum", "protection") and (origin := _origin_map(snap, lang, query)) is not None:
+        body.append(origin)
     key = _key_figures(snap, theme, lang)
     if key is not None:
         body.append(key)
