@@ -210,8 +210,10 @@ def _revision_table(rows: pd.DataFrame, change: str, lang: str) -> html.Div:
                       html.Td(r["old"] if isinstance(r["old"], str) and r["old"] else "–", className="compare-value"),
                       html.Td(r["new"] if isinstance(r["new"], str) and r["new"] else "–", className="compare-value")]
         body.append(html.Tr(cells))
-    caption = t("compare.revised_caption", lang) if with_values else t(f"compare.group_{change}", lang)
-    return html.Div(html.Table([html.Caption(caption), head, html.Tbody(body)], className="table table-sm compare-table"),
+    # the group's heading says what a list of measures is (its caption only for screen readers)
+    caption = html.Caption(t("compare.revised_caption", lang)) if with_values else \
+        html.Caption(t(f"compare.group_{change}", lang), className="visually-hidden")
+    return html.Div(html.Table([caption, head, html.Tbody(body)], className="table table-sm compare-table"),
                     className="table-responsive")
 
 
@@ -222,7 +224,7 @@ def _groups(rows: pd.DataFrame, lang: str) -> list:
         n = part.drop_duplicates(["from_measure_id", "to_measure_id"]).shape[0]
         heading = html.H3(t(f"compare.heading_{change}", lang, n=number(n, lang)), id=f"compare-{change}")
         if not n:
-            out.append(html.Section([heading, html.P(t("compare.group_none", lang), className="empty-state")],
+            out.append(html.Section([heading, html.P(t("compare.group_none", lang), className="text-muted")],
                                     className="change-version compare-group", **{"data-change": change}))
             continue
         table = _revision_table(part, change, lang)
@@ -275,7 +277,7 @@ def layout(**query):
         listed = ", ".join(str(y) for y in years) or "–"
         message = [html.P(t(built["problem"], lang, years=listed), id="compare-message")]
         if built["problem"] == "compare.one_plan":
-            message.append(html.P(t("compare.how_to", lang), className="small"))
+            message.append(html.P(t("compare.how_to", lang), className="small mb-0"))
         elif len(years) >= 2:
             message.append(dcc.Link(t("compare.latest", lang, start=years[-2], end=years[-1]),
                                     href=href("/plan/compare", lang), className="btn btn-primary"))
