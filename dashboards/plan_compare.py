@@ -89,41 +89,65 @@ def _measure_facts(snap, lang: str) -> dict:
     return snap.cached(("compare", "facts", lang), compute)
 
 
+def _all_rows(snap, start: int, end: int, lang: str) -> dict:
+    """Every row of `measure_changes` from `start` to `end` in the page's order (kind of change,
+    goal, number, field), with the title, each row's institutions (either year) and its table row
+    as a component: made once per data version, pair of years and language (a filter then picks
+    rows by position)."""
+    def compute():
+        changes = snap.get("measure_changes")
+        if changes is None or changes.empty:
+            rows = pd.DataFrame(columns=["change", "goal", "from_number", "to_number", "from_measure_id",
+                                         "to_measure_id", "field", "old", "new", "matched_by", "score"])
+        else:
+            rows = changes[(changes["from_year"] == start) & (changes["to_year"] == end)]
+        facts = _measure_facts(snap, lang)
+        order = {c: k for k, c in enumerate(CHANGES)}
+        goals = {g: k for k, g in enumerate(goal_labels(snap, lang))}
+        ids = list(zip(rows["from_measure_id"].tolist(), rows["to_measure_id"].tolist()))
+        rows = rows.assign(
+            title=[facts["title"].get(b if isinstance(b, str) else a, "") for a, b in ids],
+            _c=rows["change"].map(order), _g=rows["goal"].map(goals),
+            _n=[int(str(b if isinstance(b, str) else a).rstrip(".").split(".")[0] or 0)
+                for a, b in zip(rows["from_number"].tolist(), rows["to_number"].tolist())],
+            _f=rows["field"].map({f: k for k, f in enumerate(FIELDS)}).fillna(-1))
+        frame = rows.sort_values(["_c", "_g", "_n", "from_measure_id", "to_measure_id", "_f"], kind="stable") \
+                    .drop(columns=["_c", "_g", "_n", "_f"]).reset_index(drop=True)
+        records = frame.to_dict("records")
+        inst = facts["inst"]
+        return {"frame": frame, "records": records,
+                "goal": [r["goal"] for r in records],
+                "inst": [inst.get(r["from_measure_id"], set()) | inst.get(r["to_measure_id"], set()) for r in records],
+                "tr": [_table_row(r, lang) for r in records]}
+    return snap.cached(("compare", "rows", start, end, lang), compute)
+
+
+def selected(snap, start: int, end: int, goal: str | None, institution: str | None, lang: str) -> list[int]:
+    """Positions in `_all_rows` of the rows kept by `goal` and by `institution` (taking part in
+    the measure in either year, in any role)."""
+    every = _all_rows(snap, start, end, lang)
+    return [k for k, (g, inst) in enumerate(zip(every["goal"], every["inst"]))
+            if (not goal or g == goal) and (not institution or institution in inst)]
+
+
 def compare_rows(snap, start: int, end: int, goal: str | None, institution: str | None, lang: str) -> pd.DataFrame:
     """The rows of `measure_changes` from `start` to `end` (a changed measure: one row per field),
     kept to `goal` and to measures `institution` takes part in (in either year), with the title."""
-    changes = snap.get("measure_changes")
-    if changes is None or changes.empty:
-        return pd.DataFrame(columns=["change", "goal", "from_number", "to_number", "from_measure_id", "to_measure_id",
-                                     "title", "field", "old", "new", "matched_by", "score"])
-    rows = changes[(changes["from_year"] == start) & (changes["to_year"] == end)]
-    if goal:
-        rows = rows[rows["goal"] == goal]
-    facts = _measure_facts(snap, lang)
-    if institution:
-        inst = facts["inst"]
-        keep = [institution in inst.get(a, ()) or institution in inst.get(b, ())
-                for a, b in zip(rows["from_measure_id"].tolist(), rows["to_measure_id"].tolist())]
-        rows = rows[keep]
-    order = {c: k for k, c in enumerate(CHANGES)}
-    goals = {g: k for k, g in enumerate(goal_labels(snap, lang))}
-    rows = rows.assign(
-        title=[facts["title"].get(b if isinstance(b, str) else a, "")
-               for a, b in zip(rows["from_measure_id"].tolist(), rows["to_measure_id"].tolist())],
-        _c=rows["change"].map(order), _g=rows["goal"].map(goals),
-        _n=[int(str(b if isinstance(b, str) else a).rstrip(".").split(".")[0] or 0)
-            for a, b in zip(rows["from_number"].tolist(), rows["to_number"].tolist())],
-        _f=rows["field"].map({f: k for k, f in enumerate(FIELDS)}).fillna(-1))
-    return rows.sort_values(["_c", "_g", "_n", "from_measure_id", "to_measure_id", "_f"], kind="stable") \
-               .drop(columns=["_c", "_g", "_n", "_f"]).reset_index(drop=True)
+    frame = _all_rows(snap, start, end, lang)["frame"]
+    return frame.iloc[selected(snap, start, end, goal, institution, lang)].reset_index(drop=True)
 
 
-def counts_per_goal(rows: pd.DataFrame, goals: list[str]) -> pd.DataFrame:
-    """Measures per goal and kind of change (a changed measure counted once, whatever its fields)."""
-    one = rows.drop_duplicates(["change", "from_measure_id", "to_measure_id"])
-    table = pd.crosstab(one["goal"], one["change"]) if len(one) else pd.DataFrame()
-    table = table.reindex(index=[g for g in goals if g in set(one["goal"])], columns=list(CHANGES), fill_value=0)
-    return table.astype(int)
+def counts_per_goal(records: list[dict], goals: list[str]) -> dict[str, dict[str, int]]:
+    """goal -> kind of change -> measures (a changed measure counted once, whatever its fields),
+    goals in the plan's order, those with no row left out."""
+    seen, out = set(), {}
+    for r in records:
+        key = (r["change"], r["from_measure_id"], r["to_measure_id"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.setdefault(r["goal"], dict.fromkeys(CHANGES, 0))[r["change"]] += 1
+    return {g: out[g] for g in goals if g in out}
 
 
 def download_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -161,12 +185,15 @@ def build(snap, query: dict, lang: str) -> dict:
     out = {"state": state, "years": years, "from": start, "to": end, "problem": problem}
     if problem:
         return out
-    rows = compare_rows(snap, start, end, state["goal"], state["institution"], lang)
+    positions = selected(snap, start, end, state["goal"], state["institution"], lang)
+    every = _all_rows(snap, start, end, lang)
     title = t("compare.download_title", lang, start=start, end=end)
     sources = snap["plans"][snap["plans"]["plan_year"].isin([start, end])]["source_id"].tolist()
     about = about_for(snap, lang, title, sources, "/plan/compare", query, definition=t("compare.definition", lang),
                       filters=[(t("compare.years", lang), f"{start} → {end}")] + _filters_text(snap, state, lang))
-    out.update(rows=rows, data=ChartData(lambda: download_table(rows, lang), about, "/plan/compare"))
+    out.update(records=[every["records"][k] for k in positions], trs=[every["tr"][k] for k in positions],
+               data=ChartData(lambda: download_table(every["frame"].iloc[positions].reset_index(drop=True), lang),
+                              about, "/plan/compare"))
     return out
 
 
@@ -180,48 +207,51 @@ def _measure_link(mid, number_, lang: str):
                     title=mid)
 
 
-def _counts_table(counts: pd.DataFrame, names: dict, lang: str) -> html.Div:
+def _counts_table(counts: dict, names: dict, lang: str) -> html.Div:
     head = html.Thead(html.Tr([html.Th(t("plan.col_goal", lang), scope="col")]
                               + [html.Th(t(f"compare.group_{c}", lang), scope="col", className="num") for c in COUNTED]))
     body = [html.Tr([html.Th(f"{g}. {names.get(g, '')}", scope="row")]
-                    + [html.Td(number(int(counts.loc[g, c]), lang), className="num") for c in COUNTED])
-            for g in counts.index]
+                    + [html.Td(number(counts[g][c], lang), className="num") for c in COUNTED])
+            for g in counts]
     totals = html.Tr([html.Th(t("compare.total", lang), scope="row")]
-                     + [html.Td(number(int(counts[c].sum()), lang), className="num", id=f"compare-total-{c}") for c in COUNTED],
+                     + [html.Td(number(sum(n[c] for n in counts.values()), lang), className="num", id=f"compare-total-{c}")
+                        for c in COUNTED],
                      className="compare-total")
     return html.Div(html.Table([html.Caption(t("compare.counts_caption", lang)), head, html.Tbody(body + [totals])],
                                className="table table-sm goal-table compare-counts"), className="table-responsive")
 
 
-def _revision_table(rows: pd.DataFrame, change: str, lang: str) -> html.Div:
-    """One group's rows as /data shows a revision: the row, the field, old → new."""
+def _table_row(r: dict, lang: str) -> html.Tr:
+    """A listed row as /data shows a revision: the measure in each year, the field, old → new."""
+    cells = [html.Td(_measure_link(r["from_measure_id"], r["from_number"], lang)),
+             html.Td(_measure_link(r["to_measure_id"], r["to_number"], lang)),
+             html.Td(r["goal"]), html.Td(r["title"], className="compare-title")]
+    if r["change"] == "changed":
+        cells += [html.Td(t(f"compare.field_{r['field']}", lang)),
+                  html.Td(r["old"] if isinstance(r["old"], str) and r["old"] else "–", className="compare-value"),
+                  html.Td(r["new"] if isinstance(r["new"], str) and r["new"] else "–", className="compare-value")]
+    return html.Tr(cells)
+
+
+def _revision_table(trs: list, change: str, lang: str) -> html.Div:
+    """One group's rows in a table with its header."""
     with_values = change == "changed"
     cols = ["compare.col_from_number", "compare.col_to_number", "plan.col_goal", "plan.col_title"]
     if with_values:
         cols += ["data.col_field", "data.col_old", "data.col_new"]
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in cols]))
-    body = []
-    for r in rows.to_dict("records"):
-        cells = [html.Td(_measure_link(r["from_measure_id"], r["from_number"], lang)),
-                 html.Td(_measure_link(r["to_measure_id"], r["to_number"], lang)),
-                 html.Td(r["goal"]), html.Td(r["title"], className="compare-title")]
-        if with_values:
-            cells += [html.Td(t(f"compare.field_{r['field']}", lang)),
-                      html.Td(r["old"] if isinstance(r["old"], str) and r["old"] else "–", className="compare-value"),
-                      html.Td(r["new"] if isinstance(r["new"], str) and r["new"] else "–", className="compare-value")]
-        body.append(html.Tr(cells))
     # the group's heading says what a list of measures is (its caption only for screen readers)
     caption = html.Caption(t("compare.revised_caption", lang)) if with_values else \
         html.Caption(t(f"compare.group_{change}", lang), className="visually-hidden")
-    return html.Div(html.Table([caption, head, html.Tbody(body)], className="table table-sm compare-table"),
+    return html.Div(html.Table([caption, head, html.Tbody(trs)], className="table table-sm compare-table"),
                     className="table-responsive")
 
 
-def _groups(rows: pd.DataFrame, lang: str) -> list:
+def _groups(records: list[dict], trs: list, counts: dict, lang: str) -> list:
     out = []
     for change in CHANGES:
-        part = rows[rows["change"] == change]
-        n = part.drop_duplicates(["from_measure_id", "to_measure_id"]).shape[0]
+        part = [tr for r, tr in zip(records, trs) if r["change"] == change]
+        n = sum(c[change] for c in counts.values())
         heading = html.H3(t(f"compare.heading_{change}", lang, n=number(n, lang)), id=f"compare-{change}")
         if not n:
             out.append(html.Section([heading, html.P(t("compare.group_none", lang), className="text-muted")],
@@ -283,9 +313,9 @@ def layout(**query):
                                     href=href("/plan/compare", lang), className="btn btn-primary"))
         body.append(html.Div(message, className="alert alert-info compare-message", role="status"))
         return page(lang, "/plan/compare", query, title, body)
-    start, end, state, rows = built["from"], built["to"], built["state"], built["rows"]
-    counts = counts_per_goal(rows, list(goal_labels(snap, lang)))
-    n = {c: int(counts[c].sum()) if len(counts) else 0 for c in CHANGES}
+    start, end, state, records = built["from"], built["to"], built["state"], built["records"]
+    counts = counts_per_goal(records, list(goal_labels(snap, lang)))
+    n = {c: sum(k[c] for k in counts.values()) for c in CHANGES}
     body += [
         status_banner(lang),
         _filters(snap, state, start, end, years, lang),
@@ -293,7 +323,7 @@ def layout(**query):
                  changed=number(n["changed"], lang), added=number(n["added"], lang), dropped=number(n["dropped"], lang)),
                id="compare-summary", className="result-count", role="status"),
     ]
-    if rows.empty:
+    if not records:
         body.append(html.P(t("plan.none", lang), className="empty-state", id="compare-empty"))
         return page(lang, "/plan/compare", query, title, body)
     body += [
@@ -301,7 +331,7 @@ def layout(**query):
         _downloads(query, lang),
         html.H2(t("compare.list_heading", lang)),
         html.P(t("compare.method", lang), className="small"),
-        *_groups(rows, lang),
+        *_groups(records, built["trs"], counts, lang),
     ]
     return page(lang, "/plan/compare", query, title, body)
 
