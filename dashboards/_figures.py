@@ -7,6 +7,7 @@ Colours: one per theme and per progress status, from the Okabe–Ito colour-blin
 from __future__ import annotations
 
 import base64
+import re
 import textwrap
 from functools import lru_cache
 
@@ -92,6 +93,9 @@ def _names_above_bars(layout: dict, names: list, row_px: int) -> None:
     layout["annotations"] = [dict(text=_shorten(name, 52), x=0, xref="paper", y=name, yref="y", xanchor="left",
                                   yanchor="bottom", yshift=bar_px / 2, showarrow=False, align="left",
                                   font=dict(size=13, color=INK)) for name in names]
+
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 @lru_cache(maxsize=1024)
@@ -363,7 +367,10 @@ def measure_history_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         if k:
             layout[f"xaxis{axis}"]["matches"] = "x"
         x = [str(int(y)) for y in part["plan_year"].tolist()]
-        label = part["label_name"].tolist()[-1]
+        labels = part["label_name"].tolist()
+        # the latest name in the page's language: a later plan's indicator may not be translated yet
+        translated = [x for x in labels if not CYRILLIC.search(str(x))] if lang == "en" else []
+        label = (translated or labels)[-1]
         annotations.append(dict(text=_wrap(_shorten(label, 110), 60), xref="paper", yref="paper", x=0, y=top,
                                 xanchor="left", yanchor="bottom", showarrow=False, align="left",
                                 font=dict(size=13, color=INK)))
