@@ -211,3 +211,11 @@ def test_plan_compare_near_identical_measures_are_an_ambiguity_warning_in_the_bu
     assert "but another measure scores" in report and "data/raw/plan/matches.yml" in report
     # the other 84 measures are matched without a warning
     assert report.count("is matched to") == 1
+
+
+def test_plan_compare_download_kind_has_no_embed(served, dash_app):
+    """plan-compare is a list's download, not a chart: /embed/plan-compare is not found."""
+    from dashboards import embed
+
+    assert embed.layout(chart_id="plan-compare").children[0].data.get("status") == 404
+    assert dash_app.server.test_client().get("/embed/plan-compare").status_code == 404
