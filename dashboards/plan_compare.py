@@ -15,6 +15,7 @@ from dash import Input, Output, State, clientside_callback, dcc, html
 from dashboards import _data
 from dashboards._charts import ChartData, about_for, register_chart
 from dashboards._components.common import native_select
+from dashboards._components.deferred import deferred, opener
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import href, page, status_banner
 from dashboards._i18n import number, t
@@ -259,7 +260,9 @@ def _groups(records: list[dict], trs: list, counts: dict, lang: str) -> list:
             continue
         table = _revision_table(part, change, lang)
         if change == "unchanged":   # the long list of measures carried over as they were: folded
-            table = html.Details([html.Summary(t("compare.show_unchanged", lang, n=number(n, lang))), table])
+            # sent as data, drawn when opened (the pre-rendered HTML has it)
+            table = html.Details([opener("when-open", "compare-unchanged", t("compare.show_unchanged", lang, n=number(n, lang))),
+                                  *deferred("when-open", "compare-unchanged", table)])
         out.append(html.Section([heading, table], className="change-version compare-group", **{"data-change": change}))
     return out
 

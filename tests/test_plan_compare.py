@@ -187,6 +187,12 @@ def test_plan_compare_browser_filter_url_reload(served, dash_duo, dash_app, serv
     dropped = dash_duo.find_elements("section[data-change=dropped] tbody tr")
     assert [r.find_element("css selector", "a").get_attribute("title") for r in dropped] == \
         [f"2024-{int(n):03d}" for n in REMOVED]
+    # the measures carried over unchanged are drawn when their list is opened
+    assert dash_duo.find_elements("section[data-change=unchanged] tbody tr") == []
+    opener = dash_duo.find_element("section[data-change=unchanged] summary")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", opener)
+    from dash.testing.wait import until
+    until(lambda: len(dash_duo.find_elements("section[data-change=unchanged] tbody tr")) == kept, timeout=10)
     choose(dash_duo, "#compare-goal", "II. Security")
     dash_duo.wait_for_contains_text("#compare-summary", "1 dropped", timeout=15)
     assert "goal=II" in dash_duo.driver.current_url
