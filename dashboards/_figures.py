@@ -368,10 +368,11 @@ def measure_history_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
             layout[f"xaxis{axis}"]["matches"] = "x"
         x = [str(int(y)) for y in part["plan_year"].tolist()]
         labels = part["label_name"].tolist()
-        # the latest name in the page's language: a later plan's indicator may not be translated yet
+        # the latest name in the page's language: a later plan's indicator may not be translated yet;
+        # two lines of at most 44 characters: the title fits a phone's chart (plotly does not wrap)
         translated = [x for x in labels if not CYRILLIC.search(str(x))] if lang == "en" else []
         label = (translated or labels)[-1]
-        annotations.append(dict(text=_wrap(_shorten(label, 110), 60), xref="paper", yref="paper", x=0, y=top,
+        annotations.append(dict(text=_wrap(_shorten(label, 88), 44), xref="paper", yref="paper", x=0, y=top,
                                 xanchor="left", yanchor="bottom", showarrow=False, align="left",
                                 font=dict(size=13, color=INK)))
         line_x, line_y = [], []
