@@ -226,7 +226,7 @@ def _table_row(r: dict, lang: str) -> html.Tr:
     """A listed row as /data shows a revision: the measure in each year, the field, old → new."""
     cells = [html.Td(_measure_link(r["from_measure_id"], r["from_number"], lang)),
              html.Td(_measure_link(r["to_measure_id"], r["to_number"], lang)),
-             html.Td(r["goal"]), html.Td(r["title"], className="compare-title")]
+             html.Td(r["goal"], className="compare-goal"), html.Td(r["title"], className="compare-title")]
     if r["change"] == "changed":
         cells += [html.Td(t(f"compare.field_{r['field']}", lang)),
                   html.Td(r["old"] if isinstance(r["old"], str) and r["old"] else "–", className="compare-value"),
@@ -240,7 +240,8 @@ def _revision_table(trs: list, change: str, lang: str) -> html.Div:
     cols = ["compare.col_from_number", "compare.col_to_number", "plan.col_goal", "plan.col_title"]
     if with_values:
         cols += ["data.col_field", "data.col_old", "data.col_new"]
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in cols]))
+    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className="compare-goal" if k == "plan.col_goal" else None)
+                               for k in cols]))
     # the group's heading says what a list of measures is (its caption only for screen readers)
     caption = html.Caption(t("compare.revised_caption", lang)) if with_values else \
         html.Caption(t(f"compare.group_{change}", lang), className="visually-hidden")
