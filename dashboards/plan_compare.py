@@ -228,9 +228,12 @@ def _table_row(r: dict, lang: str) -> html.Tr:
              html.Td(_measure_link(r["to_measure_id"], r["to_number"], lang)),
              html.Td(r["goal"], className="compare-goal"), html.Td(r["title"], className="compare-title")]
     if r["change"] == "changed":
-        cells += [html.Td(t(f"compare.field_{r['field']}", lang)),
-                  html.Td(r["old"] if isinstance(r["old"], str) and r["old"] else "–", className="compare-value"),
-                  html.Td(r["new"] if isinstance(r["new"], str) and r["new"] else "–", className="compare-value")]
+        # on phones a changed row is a block of labelled lines (data-label; see 10-theme.css)
+        cells += [html.Td(t(f"compare.field_{r['field']}", lang), **{"data-label": t("data.col_field", lang)}),
+                  html.Td(r["old"] if isinstance(r["old"], str) and r["old"] else "–", className="compare-value",
+                          **{"data-label": t("data.col_old", lang)}),
+                  html.Td(r["new"] if isinstance(r["new"], str) and r["new"] else "–", className="compare-value",
+                          **{"data-label": t("data.col_new", lang)})]
     return html.Tr(cells)
 
 
@@ -245,7 +248,8 @@ def _revision_table(trs: list, change: str, lang: str) -> html.Div:
     # the group's heading says what a list of measures is (its caption only for screen readers)
     caption = html.Caption(t("compare.revised_caption", lang)) if with_values else \
         html.Caption(t(f"compare.group_{change}", lang), className="visually-hidden")
-    return html.Div(html.Table([caption, head, html.Tbody(trs)], className="table table-sm compare-table"),
+    return html.Div(html.Table([caption, head, html.Tbody(trs)],
+                               className="table table-sm compare-table" + (" compare-changed" if with_values else "")),
                     className="table-responsive")
 
 
