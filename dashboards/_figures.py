@@ -396,6 +396,6 @@ def measure_history_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
             in_legend.add(name)
     layout["annotations"] = annotations
     # the legend under the panels: above, it sat on the first panel's title
-    layout["margin"] = dict(l=10, r=20, t=30, b=80)
+    layout["margin"] = dict(l=10, r=20, t=46, b=80)   # the first panel's two-line title above it
     layout["legend"] = {**layout["legend"], "yanchor": "top", "y": -40 / (layout["height"] - 110)}
     return figure(traces, layout)
