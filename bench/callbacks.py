@@ -8,6 +8,8 @@ endpoints of the Flask app (test client: no network noise), for every page with 
     python bench/callbacks.py [--repeat 5]
 
 Target (issue: public dashboard): every callback p95 <= 25 ms on the embedded data.
+MIGDASH_DATA_DIR=<a data folder with two yearly plans> measures /plan/compare listing them (the
+embedded data has one plan: the page says so).
 
 Beside the wall-clock times, the CPU time of the process per router call (p50, p95): the test
 client runs the request in this thread, so that is the server's own work. On a shared machine
@@ -32,6 +34,8 @@ CASES = {
     "/": ["", "?lang=en"],
     "/plan": ["", "?goal=II", "?goal=III&lang=en", "?inst=DAB&role=responsible", "?fund=amif", "?due=open",
               "?q=обучения", "?goal=VII&inst=NKBTH&lang=en"],
+    "/plan/compare": ["", "?lang=en", "?goal=III", "?institution=DAB&lang=en", "?goal=II&institution=MVR",
+                      "?from=abc"],
     "/plan/measure/2024-038": ["", "?lang=en"],
     "/plan/measure/2024-029": ["", "?lang=en"],
     "/statistics/asylum": ["", "?by=citizenship", "?series=temporary_protection_beneficiaries", "?from=2015&to=2020&lang=en"],

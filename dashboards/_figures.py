@@ -7,6 +7,7 @@ Colours: one per theme and per progress status, from the Okabe–Ito colour-blin
 from __future__ import annotations
 
 import base64
+import re
 import textwrap
 from functools import lru_cache
 
@@ -92,6 +93,9 @@ def _names_above_bars(layout: dict, names: list, row_px: int) -> None:
     layout["annotations"] = [dict(text=_shorten(name, 52), x=0, xref="paper", y=name, yref="y", xanchor="left",
                                   yanchor="bottom", yshift=bar_px / 2, showarrow=False, align="left",
                                   font=dict(size=13, color=INK)) for name in names]
+
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 @lru_cache(maxsize=1024)
@@ -363,8 +367,12 @@ def measure_history_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         if k:
             layout[f"xaxis{axis}"]["matches"] = "x"
         x = [str(int(y)) for y in part["plan_year"].tolist()]
-        label = part["label_name"].tolist()[-1]
-        annotations.append(dict(text=_wrap(_shorten(label, 110), 60), xref="paper", yref="paper", x=0, y=top,
+        labels = part["label_name"].tolist()
+        # the latest name in the page's language: a later plan's indicator may not be translated yet;
+        # two lines of at most 44 characters: the title fits a phone's chart (plotly does not wrap)
+        translated = [x for x in labels if not CYRILLIC.search(str(x))] if lang == "en" else []
+        label = (translated or labels)[-1]
+        annotations.append(dict(text=_wrap(_shorten(label, 88), 44), xref="paper", yref="paper", x=0, y=top,
                                 xanchor="left", yanchor="bottom", showarrow=False, align="left",
                                 font=dict(size=13, color=INK)))
         line_x, line_y = [], []
@@ -388,6 +396,6 @@ def measure_history_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
             in_legend.add(name)
     layout["annotations"] = annotations
     # the legend under the panels: above, it sat on the first panel's title
-    layout["margin"] = dict(l=10, r=20, t=30, b=80)
+    layout["margin"] = dict(l=10, r=20, t=46, b=80)   # the first panel's two-line title above it
     layout["legend"] = {**layout["legend"], "yanchor": "top", "y": -40 / (layout["height"] - 110)}
     return figure(traces, layout)

@@ -100,10 +100,12 @@ def site_paths() -> list[str]:
     paths += [f"/statistics/{theme}" for theme in PAGES]
     try:
         snap = _data.snapshot()
+        if snap["plans"]["plan_year"].nunique() < 2:   # the plans compared: a page once two plans are published
+            paths.remove("/plan/compare")
         paths += [f"/plan/measure/{m}" for m in snap["measures"]["measure_id"]]
         paths += [f"/institutions/{c}" for c in snap["institutions"]["code"]]
     except _data.DataUnavailable:
-        pass
+        paths = [p for p in paths if p != "/plan/compare"]
     return paths
 
 

@@ -17,7 +17,7 @@ dash.register_page(__name__, path_template="/embed/<chart_id>", title="Граф�
 def layout(chart_id: str | None = None, **query):
     lang = parse(query, [])["lang"]
     data = chart_data(str(chart_id)[:60], query)
-    if data is None:
+    if data is None or data.figure is None:   # a list's download (plan-compare) has no chart to embed
         return not_found(lang, f"/embed/{chart_id}", query)
     about = data.about
     sources = "; ".join(s["title"] for s in about.sources)

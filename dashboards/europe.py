@@ -45,7 +45,7 @@ def _filters(snap, view: dict, lang: str) -> html.Section:
         html.Fieldset([
             html.Legend(t("europe.compare", lang), className="form-label europe-compare-legend"),
             dbc.Checklist(id="europe-countries", options=options, value=view["compare"], inline=True,
-                          className="europe-compare"),
+                          className="europe-countries"),
             html.P(t("europe.compare_hint", lang, n=_europe.MAX_COMPARED), className="form-text"),
         ], className="mt-3"),
     ], className="filters", role="search", **{"aria-label": t("plan.filters", lang)})

@@ -344,6 +344,7 @@ def layout(**query):
     body = [
         html.H1(t("plan.title", lang)),
         html.P(t("plan.lead", lang), className="lead"),
+        *_compare_link(snap, lang),
         status_banner(lang),
         filters(snap, state),
         html.P(t("plan.count", lang, count=number(len(rows), lang), total=number(total, lang)),
@@ -367,6 +368,17 @@ def layout(**query):
         _cards(snap, measures, lang),
     ]
     return page(lang, "/plan", query, t("plan.title", lang), body)
+
+
+def _compare_link(snap, lang: str) -> list:
+    """A link to the plans compared (/plan/compare), once two or more yearly plans are published."""
+    from dashboards.plan_compare import published_years
+
+    years = published_years(snap)
+    if len(years) < 2:
+        return []
+    return [html.P(dcc.Link(t("compare.link", lang, years=f"{years[0]}–{years[-1]}"), href=href("/plan/compare", lang)),
+                   className="compare-link")]
 
 
 def status_summary(counts: pd.DataFrame, lang: str) -> str:

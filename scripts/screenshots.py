@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _serve import Server  # noqa: E402
 
 PAGES = ["/", "/statistics/asylum", "/statistics/protection", "/statistics/returns", "/statistics/readmissions",
-         "/statistics/trafficking", "/europe", "/plan", "/plan/measure/2024-001", "/institutions", "/institutions/DAB",
+         "/statistics/trafficking", "/europe", "/plan", "/plan/compare", "/plan/measure/2024-001", "/institutions", "/institutions/DAB",
          "/data", "/about", "/search", "/search?q=трафик", "/search?q=DAB", "/embed/statistics-protection", "/no-such-page"]
 WIDTHS = {"desktop": 1280, "phone": 375}
 

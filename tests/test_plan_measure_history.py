@@ -147,3 +147,17 @@ def test_history_rows_line_is_the_plans_own_name_not_a_translation():
                        ("2025-005", "5.", "Брой изготвени анализи", 0, 1, None, "count", 9)])
     ind["name"] = ["Брой изготвени анализи", "Брой изготвени анализи"]  # 2024 translated, 2025 not yet
     assert history_rows(ind, measures)["line"].nunique() == 1
+
+
+def test_measure_history_figure_title_in_english_is_the_translation_a_later_plan_lacks():
+    from dashboards._figures import measure_history_figure
+    from dashboards._history import history_rows
+
+    measures = pd.DataFrame({"measure_id": ["2024-005", "2025-005"], "plan_year": [2024, 2025]})
+    ind = _indicators([("2024-005", "5.", "Number of analyses prepared", 0, 1, None, "count", 9),
+                       ("2025-005", "5.", "Брой изготвени анализи", 0, 2, None, "count", 9)])
+    ind["name"] = ["Брой изготвени анализи", "Брой изготвени анализи"]  # 2024 translated, 2025 not yet
+    rows = history_rows(ind, measures)
+    titles = lambda lang: [a["text"] for a in measure_history_figure(rows, lang).to_plotly_json()["layout"]["annotations"]]  # noqa: E731
+    assert titles("en") == ["Number of analyses prepared"]
+    assert titles("bg") == ["Брой изготвени анализи"]

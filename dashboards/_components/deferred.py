@@ -11,12 +11,12 @@ and for readers without JavaScript.
 """
 from __future__ import annotations
 
-from dash import MATCH, Input, Output, clientside_callback, dcc, html
+from dash import MATCH, Input, Output, State, clientside_callback, dcc, html
 
 
 def deferred(kind: str, key: str, content, class_name: str | None = None) -> list:
     """[data, slot] for `content` (a component, or data its kind's callback makes one of), drawn
-    into the slot by the callback for `kind`: "when-narrow" below, "table-view" in chart.py."""
+    into the slot by the callback for `kind`: "when-narrow" and "when-open" below, "table-view" in chart.py."""
     store = dcc.Store(id={"deferred": kind, "key": key})
     # Set after construction: Dash's constructor refuses a component outside `children`, but sends
     # one in any property as its JSON, which is what the callback puts in the slot.
@@ -53,4 +53,19 @@ clientside_callback(
     }""",
     Output({"deferred-slot": "when-narrow", "key": MATCH}, "children"),
     Input({"deferred": "when-narrow", "key": MATCH}, "data"),
+)
+
+
+# Drawn when its <details> is first opened (`opener` is its <summary>): a long list most visitors
+# never open (the measures carried over unchanged on /plan/compare: ~80 rows, most of the page).
+clientside_callback(
+    """function (clicks, content, drawn) {
+        if (!clicks || drawn) { return window.dash_clientside.no_update; }
+        return content;
+    }""",
+    Output({"deferred-slot": "when-open", "key": MATCH}, "children"),
+    Input({"deferred-open": "when-open", "key": MATCH}, "n_clicks"),
+    State({"deferred": "when-open", "key": MATCH}, "data"),
+    State({"deferred-slot": "when-open", "key": MATCH}, "children"),
+    prevent_initial_call=True,
 )
