@@ -47,7 +47,7 @@ def test_page_loading_charts_drawn_with_the_small_plotly_bundle(client):
     response = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")  # as dcc.Graph asks
     assert response.status_code == 200 and response.mimetype == "application/javascript"
     body = response.get_data(as_text=True)
-    assert body.startswith(f"/*! plotly.js v{get_plotlyjs_version()}, core and bar traces")
+    assert body.startswith(f"/*! plotly.js v{get_plotlyjs_version()}, core, bar and choropleth traces")
     assert 0.5e6 < len(body.encode()) < 1.5e6
 
 

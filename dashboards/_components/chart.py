@@ -35,8 +35,9 @@ def source_parts(snap, source_ids, lang: str) -> list:
     return out
 
 
-def is_map(figure: go.Figure) -> bool:
-    return bool(figure.to_plotly_json()["layout"].get("geo"))
+def is_map(figure: go.Figure | dict) -> bool:
+    layout = (figure if isinstance(figure, dict) else figure.to_plotly_json()).get("layout") or {}
+    return bool(layout.get("geo"))
 
 
 def graph_config(filename: str, lang: str, geo: bool = False) -> dict:
