@@ -42,6 +42,7 @@ CASES = {
     "/statistics/protection": ["", "?by=citizenship", "?series=asylum_first_instance_decisions&by=decision", "?by=total&lang=en"],
     "/statistics/returns": ["", "?series=tcn_illegally_present&by=category"],
     "/statistics/readmissions": ["", "?lang=en"],
+    "/europe": ["", "?lang=en", "?series=tcn_illegally_present&period=2020", "?compare=DEU,FRA,ITA&lang=en"],
     "/statistics/trafficking": ["", "?by=sex", "?by=category&from=2015", "?series=trafficking_persons_convicted&lang=en"],
     "/institutions": ["", "?q=МВР", "?lang=en"],
     "/institutions/DAB": ["", "?lang=en"],

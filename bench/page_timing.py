@@ -22,7 +22,7 @@ from _serve import Server  # noqa: E402
 PAGES = ["/", "/plan", "/plan/measure/2024-038", "/statistics/asylum", "/statistics/protection?by=citizenship",
          "/statistics/returns", "/statistics/readmissions", "/statistics/trafficking?by=sex",
          "/embed/statistics-protection", "/?lang=en", "/plan?goal=II&lang=en", "/plan/compare",
-         "/plan/compare?goal=III&lang=en"]
+         "/plan/compare?goal=III&lang=en", "/europe", "/europe?series=tcn_illegally_present&lang=en"]
 # pages without a chart: what their live page holds once drawn
 READY = {"/plan/compare": "#compare-summary, #compare-message"}
 OBSERVER = """

@@ -54,13 +54,26 @@ def map_rows(snap: Snapshot, year: int, lang: str) -> pd.DataFrame:
     return snap.cached(("citizenship.map", year, lang), compute)
 
 
-def chart(snap: Snapshot, query: dict, lang: str) -> ChartData | None:
+def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({t("europe.col_code", lang): rows["iso3"], t("origin.col_origin", lang): rows["name"],
+                         t("stats.col_value", lang): rows["value"].astype(float),
+                         t("stats.col_source", lang): rows["source_ref"]})
+
+
+def year_for(snap: Snapshot, query: dict) -> int | None:
+    """The year a view shows: `year`, else the page's last year (`to`), if published; else the latest."""
     known = years(snap)
     if not known:
         return None
-    state = parse({**query, "lang": lang}, PARAMS)
+    state = parse(query, PARAMS)
     wanted = state["year"] or state["to"]
-    year = wanted if wanted in known else known[-1]
+    return wanted if wanted in known else known[-1]
+
+
+def chart(snap: Snapshot, query: dict, lang: str) -> ChartData | None:
+    year = year_for(snap, query)
+    if year is None:
+        return None
     rows = map_rows(snap, year, lang)
     title = t("origin.title", lang, year=year)
     unit = t("unit.persons", lang)
@@ -72,12 +85,9 @@ def chart(snap: Snapshot, query: dict, lang: str) -> ChartData | None:
     about = about_for(snap, lang, title, list(rows["source_id"].dropna().unique()), "/statistics/protection",
                       {**query, "year": str(year)}, definition=t("origin.definition", lang),
                       filters=[(t("stats.years", lang), str(year))])
-    table = lambda: pd.DataFrame({t("europe.col_code", lang): rows["iso3"], t("origin.col_origin", lang): rows["name"],  # noqa: E731
-                                  t("stats.col_value", lang): rows["value"].astype(float),
-                                  t("stats.col_source", lang): rows["source_ref"]})
-    figure = lambda: choropleth_figure(rows, {"scope": "world", "unit_label": unit, "height": 460,  # noqa: E731
-                                              "empty_message": t("origin.empty", lang, year=year)}, lang)
-    data = ChartData(table, about, "/statistics/protection", figure, summary)
+    table, fig = snap.cached(("citizenship.drawn", year, lang), lambda: (_table(rows, lang), choropleth_figure(
+        rows, {"scope": "world", "unit_label": unit, "height": 460, "empty_message": t("origin.empty", lang, year=year)}, lang)))
+    data = ChartData(table, about, "/statistics/protection", lambda: fig, summary)
     data.year, data.source_ids = year, list(rows["source_id"].dropna().unique())
     return data
 

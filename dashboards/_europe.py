@@ -9,6 +9,9 @@ territory names in the page language; Eurostat's aggregates are named from the l
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import pandas as pd
 
@@ -61,13 +64,20 @@ def series_codes(snap: Snapshot) -> list[str]:
 
 
 def periods(snap: Snapshot, series: str) -> list[str]:
-    rows = totals(snap, series)
-    return sorted(set(rows.loc[rows["geo"] == BULGARIA, "period"]))
+    def compute():
+        rows = totals(snap, series)
+        return sorted(set(rows.loc[rows["geo"] == BULGARIA, "period"]))
+    return snap.cached(("europe.periods", series), compute)
+
+
+def geos(snap: Snapshot, series: str) -> frozenset:
+    """Every geo with totals of the series (countries and aggregates)."""
+    return snap.cached(("europe.geos_of", series), lambda: frozenset(totals(snap, series)["geo"]))
 
 
 def countries(snap: Snapshot, series: str) -> list[str]:
     """The series' reporting countries (no aggregates), any period."""
-    return sorted(set(totals(snap, series)["geo"]) - set(AGGREGATES))
+    return snap.cached(("europe.countries", series), lambda: sorted(geos(snap, series) - set(AGGREGATES)))
 
 
 def _all_geos(snap: Snapshot) -> set:
@@ -89,7 +99,7 @@ def resolve(snap: Snapshot, state: dict) -> dict:
     series = state["series"] if state["series"] in codes else ("asylum_applicants" if "asylum_applicants" in codes else codes[0])
     known = periods(snap, series)
     period = state["period"] if state["period"] in known else known[-1]
-    present = set(totals(snap, series)["geo"]) - {BULGARIA}
+    present = geos(snap, series) - {BULGARIA}
     chosen = [g for g in (state["compare"] or []) if g in present][:MAX_COMPARED]
     if not state["compare"]:
         chosen = [g for g in NEIGHBOURS + (EU27,) if g in present][:MAX_COMPARED]
@@ -143,7 +153,7 @@ def compare_rows(snap: Snapshot, view: dict, lang: str) -> pd.DataFrame:
     return part.sort_values(["_order", "period"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def _series_row(snap: Snapshot, code: str) -> dict:
+def series_row(snap: Snapshot, code: str) -> dict:
     return snap.cached(("europe.series_row", code),
                        lambda: snap["series"].set_index("series").loc[code].to_dict())
 
@@ -157,13 +167,9 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], lang: str) -> pd
     return out
 
 
-def chart(snap: Snapshot, which: str, query: dict, lang: str) -> ChartData | None:
-    """ChartData of one of the four charts for a view (page, downloads and embed alike)."""
-    state = parse({**query, "lang": lang}, params(lambda: snap))
-    view = resolve(snap, state)
-    if view["series"] is None:
-        return None
-    s = _series_row(snap, view["series"])
+def _parts(snap: Snapshot, which: str, view: dict, lang: str) -> dict:
+    """What one chart shows for a resolved view: rows as the table gives them, figure, summary, title."""
+    s = series_row(snap, view["series"])
     name, unit = s[label_column(lang)], t(f"unit.{s['unit']}", lang)
     period = view["period"]
     filters = [(t("stats.series", lang), name), (t("europe.period", lang), period)]
@@ -217,10 +223,39 @@ def chart(snap: Snapshot, which: str, query: dict, lang: str) -> ChartData | Non
         sources = rows["source_id"]
         filters = [filters[0], (t("europe.compare", lang), ", ".join(names))]
     source_ids = [sid for sid in pd.Series(sources, dtype=object).dropna().unique() if isinstance(sid, str)]
-    about = about_for(snap, lang, title, source_ids, "/europe", query,
-                      definition=s[f"definition_{'en' if lang == 'en' else 'bg'}"], filters=filters)
-    data = ChartData(table, about, "/europe", fig, summary)
-    data.title, data.view, data.unit, data.source_ids = title, view, unit, source_ids
+    return {"table": table(), "figure": fig(), "summary": summary, "title": title, "filters": filters,
+            "source_ids": source_ids, "unit": unit, "definition": s[f"definition_{'en' if lang == 'en' else 'bg'}"]}
+
+
+_PARTS: OrderedDict = OrderedDict()
+_PARTS_KEPT = 256     # views (series x period x countries compared x language): bounded, as URLs choose them
+_parts_lock = threading.Lock()
+
+
+def _cached_parts(snap: Snapshot, which: str, view: dict, lang: str) -> dict:
+    key = (snap.version, which, view["series"], view["period"], tuple(view["compare"]), lang)
+    with _parts_lock:
+        if key in _PARTS:
+            _PARTS.move_to_end(key)
+            return _PARTS[key]
+    parts = _parts(snap, which, view, lang)
+    with _parts_lock:
+        _PARTS[key] = parts
+        while len(_PARTS) > _PARTS_KEPT:
+            _PARTS.popitem(last=False)
+    return parts
+
+
+def chart(snap: Snapshot, which: str, query: dict, lang: str) -> ChartData | None:
+    """ChartData of one of the four charts for a view (page, downloads and embed alike)."""
+    view = resolve(snap, parse({**query, "lang": lang}, params(lambda: snap)))
+    if view["series"] is None:
+        return None
+    parts = _cached_parts(snap, which, view, lang)
+    about = about_for(snap, lang, parts["title"], parts["source_ids"], "/europe", query,
+                      definition=parts["definition"], filters=parts["filters"])
+    data = ChartData(parts["table"], about, "/europe", lambda: parts["figure"], parts["summary"])
+    data.title, data.view, data.unit, data.source_ids = parts["title"], view, parts["unit"], parts["source_ids"]
     return data
 
 

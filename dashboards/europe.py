@@ -22,13 +22,9 @@ PARAMS = _europe.params(_data.snapshot)
 
 
 def _filters(snap, view: dict, lang: str) -> html.Section:
-    series = snap["series"].set_index("series")
     codes = _europe.series_codes(snap)
-    others = [g for g in _europe.countries(snap, view["series"]) if g != BULGARIA]
-    if _europe.EU27 in set(_europe.totals(snap, view["series"])["geo"]):
-        others = [_europe.EU27] + others
-    options = sorted(({"label": _europe.country_name(g, lang), "value": g} for g in others),
-                     key=lambda o: (o["value"] != _europe.EU27, o["label"]))
+    names = {c: _europe.series_row(snap, c)[label_column(lang)] for c in codes}
+    options = snap.cached(("europe.country_options", view["series"], lang), lambda: _country_options(snap, view["series"], lang))
 
     def col(label, cid, component, md):
         return dbc.Col([dbc.Label(label, html_for=cid), component], md=md, sm=6, xs=12)
@@ -36,7 +32,7 @@ def _filters(snap, view: dict, lang: str) -> html.Section:
     return html.Section([
         dbc.Row([
             col(t("stats.series", lang), "europe-series",
-                native_select("europe-series", [{"value": c, "label": series.loc[c, label_column(lang)]} for c in codes],
+                native_select("europe-series", [{"value": c, "label": names[c]} for c in codes],
                               view["series"]), 7),
             col(t("europe.period", lang), "europe-period",
                 native_select("europe-period", [{"value": p, "label": p} for p in reversed(view["periods"])],
@@ -51,6 +47,13 @@ def _filters(snap, view: dict, lang: str) -> html.Section:
     ], className="filters", role="search", **{"aria-label": t("plan.filters", lang)})
 
 
+def _country_options(snap, series: str, lang: str) -> list[dict]:
+    """The countries Bulgaria can be compared with: the EU-27 total first (when published), then by name."""
+    others = sorted(_europe.geos(snap, series) - {BULGARIA, "EU28"})
+    return sorted(({"label": _europe.country_name(g, lang), "value": g} for g in others),
+                  key=lambda o: (o["value"] != _europe.EU27, o["label"]))
+
+
 def _block(snap, chart_id: str, query: dict, lang: str, subtitle: str, definition: str | None = None):
     data = _europe.chart(snap, chart_id, query, lang)
     return chart_block(chart_id, lang, data.title, subtitle, data.figure(), data.summary, data,
@@ -59,7 +62,7 @@ def _block(snap, chart_id: str, query: dict, lang: str, subtitle: str, definitio
 
 def _share(snap, query: dict, lang: str):
     """The share chart, or a note when Eurostat's file has no EU-27 total to divide by."""
-    if _europe.share_rows(snap, _europe.resolve(snap, parse(query, PARAMS))).empty:
+    if _europe.chart(snap, "europe-share", query, lang).frame.empty:
         return html.Section([html.H2(t("europe.share_heading", lang), className="chart-title"),
                              html.P(t("europe.share_empty", lang), className="empty-state")],
                             className="chart-block", id="europe-share")
@@ -75,7 +78,7 @@ def layout(**query):
     if view["series"] is None:
         body.append(html.P(t("europe.no_series", lang), className="empty-state"))
         return page(lang, "/europe", query, t("europe.title", lang), body)
-    s = snap["series"].set_index("series").loc[view["series"]]
+    s = _europe.series_row(snap, view["series"])
     unit = t(f"unit.{s['unit']}", lang)
     definition = s[f"definition_{'en' if lang == 'en' else 'bg'}"]
     n = len(_europe.countries(snap, view["series"]))

@@ -17,7 +17,7 @@ from dashboards._components.shell import href, page
 from dashboards._figures import THEME_COLOURS, statistics_figure
 from dashboards._i18n import number, t
 from dashboards._queries import label_column, measure_title
-from dashboards import _citizenship
+from dashboards import _citizenship, _site
 from dashboards._returns import RATE_CHART, rate_chart_data, return_rate_rows, upcoming_series
 from dashboards._stats import DIMENSIONS, PAGES, breakdowns_for, select, series_of_page, year_span
 from dashboards._summaries import statistics_summary
@@ -142,13 +142,19 @@ def _return_rate(snap, lang: str, query: dict) -> html.Section | None:
 
 
 def _origin_map(snap, lang: str, query: dict) -> html.Section | None:
-    """A world map of the decisions' countries of origin (UNHCR), for the page's last year when it has one."""
-    data = _citizenship.chart(snap, query, lang)
-    if data is None:
+    """A world map of the decisions' countries of origin (UNHCR), for the page's last year when it has one.
+    Its view is the year alone, so the block is made once per version, year, language and site address."""
+    year = _citizenship.year_for(snap, query)
+    if year is None:
         return None
-    return chart_block(_citizenship.CHART, lang, data.about.title, t("origin.subtitle", lang), data.figure(),
-                       data.summary, data, source_parts(snap, data.source_ids, lang),
-                       definition=t("origin.definition", lang), query={**query, "year": str(data.year)})
+
+    def build():
+        own = {"year": str(year), **({"lang": lang} if lang != "bg" else {})}
+        data = _citizenship.chart(snap, own, lang)
+        return chart_block(_citizenship.CHART, lang, data.about.title, t("origin.subtitle", lang), data.figure(),
+                           data.summary, data, source_parts(snap, data.source_ids, lang),
+                           definition=t("origin.definition", lang), query=own)
+    return snap.cached(("statistics.origin_map", year, lang, _site.base_url()), build)
 
 
 def _upcoming(snap, theme: str, lang: str) -> html.Section | None:
