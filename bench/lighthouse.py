@@ -23,7 +23,7 @@ from _serve import Server  # noqa: E402
 HERE = Path(__file__).resolve().parent
 NODE = HERE / ".node"
 PAGES = ["/", "/plan", "/plan/measure/2024-038", "/statistics/asylum", "/statistics/protection", "/statistics/returns",
-         "/statistics/readmissions", "/statistics/trafficking", "/institutions", "/institutions/DAB", "/data", "/about",
+         "/statistics/readmissions", "/statistics/trafficking", "/europe", "/institutions", "/institutions/DAB", "/data", "/about",
          "/search", "/search?q=трафик", "/embed/statistics-protection"]
 TARGETS = {"desktop": {"performance": 0.9}, "mobile": {"performance": 0.8}}
 COMMON = {"accessibility": 1.0, "best-practices": 1.0, "seo": 0.9}
