@@ -47,7 +47,13 @@ def _due() -> set:
     return _choices("due", lambda snap: measure_facets(snap)["due"])
 
 
+def plan_years(snap) -> list[int]:
+    """The years of the published yearly plans, oldest first."""
+    return snap.cached("plan_years", lambda: sorted({int(y) for y in snap["plans"]["plan_year"]}))
+
+
 PARAMS = [
+    Param("year", kind=int, low=2000, high=2100),
     Param("goal", choices=_goals),
     Param("inst", choices=_institutions),
     Param("role", choices=lambda: {"responsible", "partner"}),
@@ -57,9 +63,26 @@ PARAMS = [
 ]
 
 
+def plan_year_of(snap, state: dict) -> int:
+    """The plan shown: `year` when such a plan is published, else the latest."""
+    years = plan_years(snap)
+    return state.get("year") if state.get("year") in years else years[-1]
+
+
+def year_measures(snap, year: int) -> pd.DataFrame:
+    """One yearly plan's measures (the whole table when only one plan is published)."""
+    measures = snap["measures"]
+    if len(plan_years(snap)) == 1:
+        return measures
+    return snap.cached(("plan_year_measures", year), lambda: measures[measures["plan_year"] == year])
+
+
 def selected_measures(snap, state: dict) -> pd.DataFrame:
-    return filter_measures(snap, state["goal"], state["inst"], state["role"], state["q"], state["lang"],
-                           funding=state["fund"], due=state["due"])
+    measures = filter_measures(snap, state["goal"], state["inst"], state["role"], state["q"], state["lang"],
+                               funding=state["fund"], due=state["due"])
+    if len(plan_years(snap)) > 1:
+        measures = measures[measures["plan_year"] == plan_year_of(snap, state)]
+    return measures
 
 
 def deadline_label(when, text: str, lang: str) -> str:
@@ -180,8 +203,9 @@ def build(snap, query: dict, lang: str) -> dict:
     counts = goal_status_counts(snap, indicators, lang)
     dumbbells = dumbbell_rows_of(snap, indicators, lang)
     shown = dumbbells.head(MAX_DUMBBELLS)
-    year = int(snap["plans"]["plan_year"].max())
-    plan_source = snap["plans"]["source_id"].tolist()
+    year = plan_year_of(snap, state)
+    plans = snap["plans"]
+    plan_source = plans.loc[plans["plan_year"] == year, "source_id"].tolist()
     filters = _filters_text(snap, state)
     status_about = about_for(snap, lang, t("plan.chart_status_title", lang), plan_source, "/plan", query, filters=filters)
     targets_about = about_for(snap, lang, t("plan.chart_targets_title", lang), plan_source, "/plan", query,
@@ -283,7 +307,12 @@ def filters(snap, state: dict) -> html.Section:
                         native_select(cid, options, value, placeholder)],
                        md=md, sm=6, xs=12)
 
+    years = plan_years(snap)
     return html.Section(dbc.Row([
+        # the latest plan is the "all" option: written to no URL, so addresses without a year keep meaning "latest"
+        dropdown(t("plan.year", lang), "plan-year", [{"value": y, "label": str(y)} for y in reversed(years[:-1])],
+                 None if plan_year_of(snap, state) == years[-1] else plan_year_of(snap, state),
+                 t("plan.year_latest", lang, year=years[-1]), 4),
         dropdown(t("plan.goal", lang), "plan-goal", goal_options(snap, lang), state["goal"], t("plan.goal_all", lang), 4),
         dropdown(t("plan.institution", lang), "plan-institution", institution_options(snap, lang), state["inst"],
                  t("plan.institution_all", lang), 4),
@@ -338,14 +367,14 @@ def layout(**query):
     built = build(snap, query, lang)
     state, measures, indicators = built["state"], built["measures"], built["indicators"]
     rows = grid_rows(snap, state, measures)
-    total = len(snap["measures"])
+    total = len(year_measures(snap, built["year"]))
     source = [t("plan.source", lang, year=built["year"]), " ",
               dcc.Link(t("plan.method_link", lang), href=href("/about", lang) + "#progress")]
     body = [
         html.H1(t("plan.title", lang)),
         html.P(t("plan.lead", lang), className="lead"),
         *_compare_link(snap, lang),
-        status_banner(lang),
+        status_banner(lang, built["year"]),
         filters(snap, state),
         html.P(t("plan.count", lang, count=number(len(rows), lang), total=number(total, lang)),
                id="plan-count", className="result-count", role="status"),
@@ -392,6 +421,6 @@ def status_summary(counts: pd.DataFrame, lang: str) -> str:
              reported=number(reported, lang), goals=number(len(set(counts["goal"].tolist())), lang))
 
 
-sync_url(PARAMS, {"goal": ("plan-goal", "value"), "inst": ("plan-institution", "value"),
+sync_url(PARAMS, {"year": ("plan-year", "value"), "goal": ("plan-goal", "value"), "inst": ("plan-institution", "value"),
                   "role": ("plan-role", "value"), "fund": ("plan-funding", "value"), "due": ("plan-due", "value"),
                   "q": ("plan-search", "value")})

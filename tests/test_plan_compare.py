@@ -159,6 +159,21 @@ def test_plan_compare_two_plans_linked_from_plan_and_in_the_sitemap(served, dash
     assert b"/plan/compare" in dash_app.server.test_client().get("/sitemap.xml").data
 
 
+def test_plan_page_shows_one_yearly_plan_at_a_time(served, dash_app):
+    """With two plans, /plan is the latest plan's monitor and ?year= the other's: each year's measures
+    and draft banner, never the two lists mixed."""
+    from dashboards import plan
+
+    latest = words(plan.layout(lang="en"))
+    older = words(plan.layout(year="2024", lang="en"))
+    assert "85 of 85" not in latest and "81 of 81" in latest.replace("\u00a0", " ")
+    assert "85 of 85" in older.replace("\u00a0", " ")
+    assert "2024, 2025" not in latest and "2025" in latest
+    rows = dash_app.server.test_client().get("/download/plan-targets.csv?year=2024&lang=en").get_data(as_text=True)
+    assert rows.count("\n") > 1
+    assert words(plan.layout(year="1999", lang="en")) == latest      # an unknown year: the latest plan
+
+
 @pytest.mark.parametrize("lang, words_", [("bg", ("Публикуван е само един годишен план (2024)", "data/raw/plan/")),
                                           ("en", ("Only one yearly plan is published (2024)", "data/raw/plan/"))])
 def test_plan_compare_one_plan_says_so(dash_app, snap, lang, words_):

@@ -18,9 +18,11 @@ def plan_page(dash_app):
 
 def test_plan_page_state_from_url_is_validated(plan_page, snap):
     state = parse({"goal": "II", "inst": "DAB", "lang": "en", "x": "y"}, plan_page.PARAMS)
-    assert state == {"lang": "en", "goal": "II", "inst": "DAB", "role": None, "fund": None, "due": None, "q": None}
-    bad = parse({"goal": "IX", "inst": "<script>", "role": "boss", "lang": "fr", "q": "x" * 10_000}, plan_page.PARAMS)
-    assert bad["goal"] is None and bad["inst"] is None and bad["role"] is None and bad["lang"] == "bg"
+    assert state == {"lang": "en", "year": None, "goal": "II", "inst": "DAB", "role": None, "fund": None, "due": None,
+                     "q": None}
+    bad = parse({"goal": "IX", "inst": "<script>", "role": "boss", "lang": "fr", "q": "x" * 10_000, "year": "20x4"},
+                plan_page.PARAMS)
+    assert bad["year"] is None and bad["goal"] is None and bad["inst"] is None and bad["role"] is None and bad["lang"] == "bg"
     assert len(bad["q"]) <= 200
     assert search_of(state, plan_page.PARAMS) == "?goal=II&inst=DAB&lang=en"
 

@@ -104,13 +104,13 @@ def page(lang: str, path: str, query: dict, title: str, children, description: s
     ], lang=lang, className="shell")
 
 
-def status_banner(lang: str) -> html.Div | None:
-    """The plan shown is a draft ("ПРОЕКТ!"): say so wherever the plan is shown."""
+def status_banner(lang: str, year: int | None = None) -> html.Div | None:
+    """The plan shown is a draft ("ПРОЕКТ!"): say so wherever the plan is shown (`year`: that plan only)."""
     try:
         plans = _data.snapshot()["plans"]
     except _data.DataUnavailable:
         return None
-    drafts = plans[plans["status"] == "draft"]
+    drafts = plans[(plans["status"] == "draft") & ((plans["plan_year"] == year) if year is not None else True)]
     if drafts.empty:
         return None
     years = ", ".join(str(y) for y in drafts["plan_year"])
