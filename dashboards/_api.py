@@ -30,7 +30,7 @@ from flask import Blueprint, Response, request
 
 from dashboards import _data
 from dashboards._export import MEDIA_TYPES, to_csv, to_json
-from etl.schemas import TABLES, Table
+from etl.contract import TABLES, Table
 
 log = logging.getLogger(__name__)
 

@@ -38,9 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl import paths
-from etl.publish import MANIFEST, verify
-from etl.schemas import TABLES
+from etl.contract import MANIFEST, TABLES, paths, verify
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 2.0

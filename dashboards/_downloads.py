@@ -18,7 +18,7 @@ from dashboards._charts import about_for, chart_data
 from dashboards._export import MEDIA_TYPES, ascii_name, file_name, render
 from dashboards._i18n import lang_of, t
 from dashboards._table_files import built_file, digest_of
-from etl.schemas import BULGARIA, TABLES
+from etl.contract import BULGARIA, TABLES
 
 downloads_blueprint = Blueprint("downloads", __name__)
 CHART_FORMATS = ("csv", "xlsx")

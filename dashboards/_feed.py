@@ -17,8 +17,7 @@ from flask import Blueprint, Response, abort, request
 
 from dashboards import _data, _site
 from dashboards._i18n import lang_of, number, t
-from etl import paths
-from etl.publish import MANIFEST
+from etl.contract import MANIFEST, paths
 
 feed_blueprint = Blueprint("feed", __name__)
 ATOM = "http://www.w3.org/2005/Atom"

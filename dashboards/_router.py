@@ -18,11 +18,11 @@ from functools import wraps
 from urllib.parse import urlparse
 
 import dash
-from dash import dcc, html
-from dash._pages import _parse_query_string, _path_to_page
+from dash import html
 
 from dashboards import _data
 from dashboards._i18n import lang_of, t
+from dashboards.web.dash_compat import page_for, pages_container, parse_query
 
 log = logging.getLogger(__name__)
 # Rendered pages kept per process: a page is a pure function of its address and the data version,
@@ -65,8 +65,8 @@ def _address() -> tuple[str, str] | None:
 
 
 def render(pathname: str, search: str):
-    query = _parse_query_string(search)
-    page, variables = _path_to_page(pathname.strip("/"))
+    query = parse_query(search)
+    page, variables = page_for(pathname.strip("/"))
     if not page:
         page = next(p for p in dash.page_registry.values() if p["module"].endswith("not_found_404"))
     layout = page["layout"]
@@ -88,12 +88,10 @@ def _page_title(content) -> str:
 
 def serve_layout():
     address = _address()
-    content = render(*address) if address else None
-    location = dcc.Location(id="_pages_location", refresh="callback-nav",
-                            **({"pathname": address[0], "search": address[1]} if address else {}))
-    store = dcc.Store(id="_pages_store", data={"title": _page_title(content)} if address else None)
-    return html.Div([location, html.Div(content, id="_pages_content", disable_n_clicks=True), store,
-                     html.Div(id="_pages_dummy", disable_n_clicks=True)])
+    if not address:
+        return pages_container()
+    content = render(*address)
+    return pages_container(content, *address, _page_title(content))
 
 
 def error_page(lang: str):

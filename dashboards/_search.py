@@ -16,8 +16,7 @@ from urllib.parse import urlencode
 
 from dashboards import _data
 from dashboards._stats import THEME_PAGE
-from etl import paths
-from etl.search_index import FILENAME, KINDS, MAX_QUERY_CHARS, WORD, fold, match_expression, query_terms, stem
+from etl.contract import FILENAME, KINDS, MAX_QUERY_CHARS, WORD, fold, match_expression, paths, query_terms, stem
 
 PER_KIND = 10            # results shown per kind
 SNIPPET_WORDS = 24       # words around the first match

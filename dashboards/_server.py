@@ -18,25 +18,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from functools import lru_cache
 from pathlib import Path
 
-from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, g, request
 
 from dashboards import _data
 from dashboards._site import base_url, is_trusted
+from dashboards.web.dash_compat import PLOTLY_PATH, is_fingerprinted
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 MAX_QUERY_BYTES = 2048
 YEAR = 31_536_000
-# dcc.Graph loads the full plotly.js bundle (4.8 MB) from this path. Every chart here is a bar or
-# scatter chart: a bundle of plotly.js's core and bar trace is served instead (1.1 MB, evaluated in
+# dcc.Graph loads the full plotly.js bundle (4.8 MB) from PLOTLY_PATH (see dash_compat). Every chart
+# here is a bar or scatter chart: a bundle of plotly.js's core and bar trace is served instead (1.1 MB, evaluated in
 # ~55% of the time of plotly's own "basic" bundle). Same plotly.js version as the plotly package's
 # (4.1.1); built by scripts/build-plotly, kept in dashboards/vendor/ with its licence.
-PLOTLY_PATH = re.compile(r"^/_dash-component-suites/plotly/package_data/plotly(\.v[\w]+)?\.min\.js$")
 PLOTLY_BUNDLE = Path(__file__).with_name("vendor") / "plotly.min.js"
 
 
@@ -179,7 +177,7 @@ def install(server: Flask, app) -> None:
             h.setdefault("X-Data-Version", _data.snapshot().version)
         except _data.DataUnavailable:
             pass
-        if (path.startswith("/_dash-component-suites/") and check_fingerprint(path)[1]) or \
+        if (path.startswith("/_dash-component-suites/") and is_fingerprinted(path)) or \
                 (path.startswith("/assets/") and "m" in request.args):
             h["Cache-Control"] = f"public, max-age={YEAR}, immutable"
         elif path.startswith(("/assets/", "/_dash-component-suites/")):  # e.g. plotly.js: same address, new file

@@ -20,7 +20,7 @@ import pyarrow as pa
 from babel import Locale
 from babel.core import get_global
 
-from etl.schemas import BULGARIA
+from etl.contract import BULGARIA
 from dashboards._data import Snapshot, release_memory
 from dashboards._i18n import has, t
 

@@ -27,7 +27,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from etl import paths
+from etl.contract import paths
 
 log = logging.getLogger(__name__)
 _locks: dict[str, threading.Lock] = {}

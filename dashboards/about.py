@@ -8,7 +8,7 @@ from dashboards import _data
 from dashboards._components.query import parse
 from dashboards._components.shell import href, page
 from dashboards._i18n import day, t
-from etl.progress import BANDS
+from etl.contract import BANDS
 
 dash.register_page(__name__, path="/about", nav_order=6, nav_key="nav.about", title="За проекта")
 

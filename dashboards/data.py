@@ -14,7 +14,7 @@ from dashboards._components.shell import page
 from dashboards._feed import feed_href
 from dashboards._i18n import day, number, t
 from dashboards._queries import label_column
-from etl.schemas import TABLES
+from etl.contract import TABLES
 
 dash.register_page(__name__, path="/data", nav_order=5, nav_key="nav.data", title="Данни")
 FORMATS = (("csv", "CSV"), ("xlsx", "Excel"), ("parquet", "Parquet"), ("json", "JSON"))

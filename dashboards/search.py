@@ -14,7 +14,7 @@ from dashboards import _search
 from dashboards._components.query import Param, parse, sync_url
 from dashboards._components.shell import page
 from dashboards._i18n import number, t
-from etl.search_index import MAX_QUERY_CHARS
+from etl.contract import MAX_QUERY_CHARS
 
 dash.register_page(__name__, path="/search", title="Търсене")
 PARAMS = [Param("q"), Param("cut", choices=lambda: {"1"})]   # cut=1: set by the redirect of an over-long address

@@ -1,5 +1,5 @@
 """Progress of plan indicators from baseline, target and the actual value the implementation
-report gives (see the about page for the method; bands live here only).
+report gives (see the about page for the method; the bands are in etl/contract.py).
 
 With baseline B, target T and actual A, the share of the planned change achieved is
 (A − B) / (T − B). Ceilings ("до 120", comparison "at most") are met when A ≤ T. When the share
@@ -12,10 +12,9 @@ import math
 
 import pandas as pd
 
-# Lower bounds of the bands of the share of the planned change achieved.
-BANDS = (("achieved", 1.0), ("substantial", 0.75), ("moderate", 0.4), ("limited", 1e-9))
-STATUSES = ("achieved", "substantial", "moderate", "limited", "no_progress", "deterioration",
-            "no_actual", "no_target", "no_baseline", "target_equals_baseline")
+# the bands and statuses are part of the contract the web process reads (etl/contract.py)
+from etl.contract import BANDS
+from etl.schemas import STATUSES  # noqa: F401 (imported from here by the template and its importer)
 
 
 def _missing(v) -> bool:

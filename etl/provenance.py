@@ -6,23 +6,17 @@ recorded stops the build (raw files are kept as received).
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import yaml
 
+from etl.contract import sha256
 from etl.problems import Problem, rel
 
 SUFFIX = ".meta.yml"
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def sidecar_path(path: Path) -> Path:

@@ -25,10 +25,9 @@ import pyarrow.parquet as pq
 
 from etl import changelog, datapackage, paths
 from etl.problems import EtlError, Problem
-from etl.provenance import sha256
+from etl.contract import MANIFEST, sha256, verify  # noqa: F401 (verify: etl.publish.verify)
 from etl.schemas import TABLES, arrow_schema, conform
 
-MANIFEST = "manifest.json"
 ROW_GROUP_SIZE = 100_000  # row groups let readers skip data by the sort keys
 
 
@@ -167,22 +166,6 @@ def rollback(version: str | None = None) -> str:
             raise EtlError([Problem("data/processed", f"no version {version!r}; known: {', '.join(versions) or 'none'}")])
         point_current_to(version)
         return version
-
-
-def verify(version_dir: Path) -> list[str]:
-    """Problems with a published version: missing or altered files (checked against the manifest)."""
-    manifest_path = version_dir / MANIFEST
-    if not manifest_path.exists():
-        return [f"{version_dir.name}: no manifest"]
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    problems = []
-    for name, entry in [*manifest["tables"].items(), *manifest.get("files", {}).items()]:
-        path = version_dir / entry["file"]
-        if not path.exists():
-            problems.append(f"{version_dir.name}: {entry['file']} is missing")
-        elif sha256(path) != entry["sha256"]:
-            problems.append(f"{version_dir.name}: {entry['file']} does not match its checksum")
-    return problems
 
 
 def _fsync_dir(path: Path) -> None:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa_arrow
 
-from etl.progress import STATUSES
 
 GOALS = ["I", "II", "III", "IV", "V", "VI", "VII"]
 THEMES = ["returns", "readmissions", "asylum", "protection", "temporary_protection", "trafficking", "irregular_migration"]
@@ -19,6 +18,9 @@ FREQS = ["A", "Q", "M"]
 UNITS = ["count", "percent", "BGN", "EUR", "persons", "decisions", "operations"]
 COMPARISONS = ["at least", "at most", "keep"]
 BULGARIA = "BGR"   # the reporting country of every figure that does not name another (staff, plan, UNHCR, UNODC)
+# the status of a plan indicator's progress (etl/progress.py gives it; the bands are in etl/contract.py)
+STATUSES = ("achieved", "substantial", "moderate", "limited", "no_progress", "deterioration",
+            "no_actual", "no_target", "no_baseline", "target_equals_baseline")
 
 
 @dataclass(frozen=True)

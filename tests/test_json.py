@@ -1,4 +1,4 @@
-"""Dash's responses are encoded by dashboards/_json.py: the same JSON as plotly's encoder gives,
+"""Dash's responses are encoded by dashboards/web/dash_compat.py: the same JSON as plotly's encoder gives,
 safe inside HTML, for every kind of value the pages use."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from plotly.io.json import to_json_plotly
 
 
 def test_json_odd_values_encode_as_plotly_does(dash_app):
-    from dashboards._json import to_json
+    from dashboards.web.dash_compat import to_json
 
     value = {
         "component": html.Div([html.Span("Миграция </script>"), dcc.Store(id="s", data={"a": 1})], id="x"),
@@ -36,7 +36,7 @@ def test_json_odd_values_encode_as_plotly_does(dash_app):
 def test_json_page_layouts_same_as_plotly_encoding(dash_app, path):
     import dash.dash
 
-    from dashboards._json import to_json
+    from dashboards.web.dash_compat import to_json
     from dashboards._router import render
 
     assert dash.dash.to_json is to_json  # installed where Dash encodes layouts (and callback answers)
@@ -54,7 +54,7 @@ def test_json_figures_sent_as_plotly_would_send_them(dash_app, path):
     import plotly.graph_objects as go
     from dash import dcc
 
-    from dashboards._json import to_json
+    from dashboards.web.dash_compat import to_json
     from dashboards._router import render
     from tests.conftest import components
 
@@ -67,7 +67,7 @@ def test_json_figures_sent_as_plotly_would_send_them(dash_app, path):
 
 
 def test_json_unknown_type_is_named(dash_app):
-    from dashboards._json import to_json
+    from dashboards.web.dash_compat import to_json
 
     with pytest.raises(TypeError, match="not JSON serializable: set"):
         to_json({"a": {1, 2}})

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import choose, wait_live
+from tests.conftest import wait_live
 
 
 @pytest.fixture(scope="module")
@@ -164,53 +164,4 @@ def test_page_loading_browser_hidden_parts_drawn_when_wanted(dash_duo, dash_app,
     driver.set_window_size(400, 900)
     dash_duo.wait_for_element(".measure-card", timeout=10)
     assert 0 < len(dash_duo.find_elements(".measure-card")) < 85  # this page's list, not an earlier one
-    assert dash_duo.get_logs() == []
-
-
-@pytest.mark.browser
-def test_page_loading_browser_charts_refitted_only_when_their_box_changes(dash_app, dash_duo, server_port):
-    """dcc.Graph asks plotly to refit a chart to its box twice after drawing it; plotly redrew the
-    whole chart each time (~150 ms on a phone). A box of the same size is left alone; a new window
-    width still refits the chart."""
-    from dash.testing.wait import until
-
-    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
-    driver = dash_duo.driver
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/statistics/protection")
-    dash_duo.wait_for_element("#statistics-protection-graph .main-svg", timeout=15)
-    redraws = """
-        var gd = document.querySelector('#statistics-protection-graph .js-plotly-plot');
-        window.__redraws = 0; gd.on('plotly_afterplot', function () { window.__redraws++; });
-        return window.Plotly.Plots.resize(gd).then(function () { return window.__redraws; });"""
-    assert driver.execute_script(redraws) == 0
-    width = "return +document.querySelector('#statistics-protection-graph .main-svg').getAttribute('width')"
-    wide = driver.execute_script(width)
-    driver.set_window_size(600, 900)
-    until(lambda: driver.execute_script(width) < wide - 200, timeout=5)  # refitted to the narrower box
-    assert driver.execute_script("return window.__redraws") >= 1
-    assert dash_duo.get_logs() == []
-
-
-@pytest.mark.browser
-def test_page_loading_browser_store_not_changed_once_per_component(dash_app, dash_duo, server_port):
-    """Dash 4 has every component, once mounted, ask the store to forget render counts it does not
-    have yet; each such change made every component re-read its props (n^2 reads, ~0.9 s of a
-    phone's time on the plan's page). Those empty requests are dropped; the page still works."""
-    count = """
-        window.__changes = 0;
-        const stores = window.dash_stores = [];
-        stores.push = function (store) {
-          store.subscribe(function () { window.__changes++; });
-          return Array.prototype.push.apply(this, arguments);
-        };"""
-    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
-    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": count})
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/plan")
-    dash_duo.wait_for_element("#plan-status-graph .main-svg", timeout=15)
-    changes = dash_duo.driver.execute_script("return window.__changes")
-    assert 0 < changes < 150  # the page has ~470 components: one change per component was ~540
-    # parts of the page redrawn after a filter change still update, again and again
-    for goal, count in (("II. Сигурност", "19 от 85 мерки"), ("Всички цели", "85 от 85 мерки")):
-        choose(dash_duo, "#plan-goal", goal)
-        dash_duo.wait_for_text_to_equal("#plan-count", count, timeout=10)
     assert dash_duo.get_logs() == []

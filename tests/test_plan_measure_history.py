@@ -117,7 +117,6 @@ def test_measure_page_shows_history_across_two_real_plans(tmp_path):
     import sys
     import json
 
-    from etl.build import build
     from tests.conftest import PROJECT, RAW
     from tests.plan_variants import another_year, lines_of, without_rows, write
 

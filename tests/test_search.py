@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboards import _data, _search
+from dashboards import _search
 from etl import paths, search_index
 from etl.publish import MANIFEST, verify
 from tests.conftest import components, words
@@ -145,7 +145,6 @@ def test_api_returns_the_same_results_as_data(dash_app, snap):
 def test_every_page_has_a_header_search_form_that_works_without_javascript(dash_app):
     client = dash_app.server.test_client()
     for path in ("/", "/plan", "/about?lang=en"):
-        tree = None
         response = client.get(path)
         assert response.status_code == 200
     from dashboards import about

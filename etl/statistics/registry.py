@@ -50,9 +50,9 @@ def _load(path: Path) -> tuple[dict[str, Series], list[Problem]]:
         where = f"{path.name}: series {code!r}"
         entry = {**entry, "measure_ids": tuple(str(m) for m in entry.get("measure_ids") or ()),
                  "frequencies": tuple(entry.get("frequencies") or FREQS)}
-        for field, allowed in (("theme", THEMES), ("unit", UNITS), ("goal", GOALS + [None])):
-            if entry.get(field) not in allowed:
-                problems.append(Problem(str(path), f"{where}: {field} {entry.get(field)!r} is not one of {allowed}"))
+        for key, allowed in (("theme", THEMES), ("unit", UNITS), ("goal", GOALS + [None])):
+            if entry.get(key) not in allowed:
+                problems.append(Problem(str(path), f"{where}: {key} {entry.get(key)!r} is not one of {allowed}"))
         if entry.get("institution_code") not in known_institutions | {None}:
             problems.append(Problem(str(path), f"{where}: unknown institution {entry['institution_code']!r}"))
         codes = entry.get("codes") or {}
