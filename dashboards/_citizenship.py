@@ -17,7 +17,7 @@ from dashboards._data import Snapshot
 from dashboards._i18n import number, t
 from dashboards._maps import choropleth_figure
 from dashboards._stats import DIMENSIONS, OTHER, _is_geo, _is_set, value_label
-from etl.schemas import BULGARIA
+from etl.contract import BULGARIA
 
 CHART = "citizenship-map"
 SERIES = "asylum_decisions_unhcr"

@@ -22,7 +22,7 @@ from dashboards._i18n import has, number, percent, t
 from dashboards._maps import choropleth_figure, compare_figure, ranking_figure, share_figure
 from dashboards._queries import label_column
 from dashboards._stats import DIMENSIONS, _country_names, _is_set
-from etl.schemas import BULGARIA
+from etl.contract import BULGARIA
 
 EU27 = "EU27_2020"
 AGGREGATES = (EU27, "EU28")

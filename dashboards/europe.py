@@ -14,7 +14,7 @@ from dashboards._components.query import parse, sync_url
 from dashboards._components.shell import href, page
 from dashboards._i18n import number, t
 from dashboards._queries import label_column
-from etl.schemas import BULGARIA
+from etl.contract import BULGARIA
 
 dash.register_page(__name__, path="/europe", title="България в Европа")
 
