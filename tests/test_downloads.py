@@ -102,9 +102,14 @@ def test_downloads_browser_click_gives_the_file(dash_duo, dash_app, server_port,
     dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
     dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/statistics/readmissions?lang=en")
-    link = dash_duo.wait_for_element("#statistics-readmissions .chart-tools a[href*='.csv']", timeout=10)
+    link_css = "#statistics-readmissions .chart-tools a[href*='.csv']"
+    dash_duo.wait_for_element(link_css, timeout=10)
     dash_duo.wait_for_element("#statistics-readmissions-graph .main-svg", timeout=10)  # layout settled
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link)
+    # Looked up and clicked in one script: a re-render between a Python lookup and the click
+    # would leave a stale element reference.
+    dash_duo.driver.execute_script(
+        "const a = document.querySelector(arguments[0]); a.scrollIntoView({block: 'center'}); a.click();", link_css
+    )
     deadline = time.time() + 10
     while time.time() < deadline and not [p for p in tmp_path.iterdir() if p.suffix == ".csv"]:
         time.sleep(0.2)
