@@ -11,14 +11,14 @@ from html import escape
 from dash import ClientsideFunction, Input, Output, State, clientside_callback
 from flask import g, request
 
-from dashboards._api import api_blueprint
-from dashboards._downloads import downloads_blueprint
-from dashboards._guard import install as install_request_guards
-from dashboards._feed import feed_blueprint, feed_href
-from dashboards._i18n import lang_of, t
-from dashboards._router import guard_layouts, prerendered_entry, serve_layout
-from dashboards._site import base_url
-from dashboards._server import install as install_server_behaviour
+from dashboards.web.api import api_blueprint
+from dashboards.web.downloads import downloads_blueprint
+from dashboards.web.guard import install as install_request_guards
+from dashboards.web.feed import feed_blueprint, feed_href
+from dashboards.i18n import lang_of, t
+from dashboards.web.router import guard_layouts, prerendered_entry, serve_layout
+from dashboards.site import base_url
+from dashboards.web.server import install as install_server_behaviour
 from dashboards.web import dash_compat
 
 dash_compat.check_versions()  # the patches below were written for one dash and plotly
@@ -71,7 +71,7 @@ class Dashboard(dash_compat.ScriptsAfterPaint):
 app = Dashboard(
     __name__,
     use_pages=True,
-    pages_folder="dashboards",
+    pages_folder="dashboards/pages",
     title=t("shell.product", "bg"),
     update_title=None,
     suppress_callback_exceptions=True,
@@ -88,7 +88,7 @@ install_request_guards(server, app)
 server.register_blueprint(api_blueprint)
 server.register_blueprint(downloads_blueprint)
 server.register_blueprint(feed_blueprint)
-app.layout = serve_layout  # the page opened is rendered in the first response (see dashboards/_router.py)
+app.layout = serve_layout  # the page opened is rendered in the first response (see dashboards/web/router.py)
 guard_layouts()
 
 # Title and <html lang> follow the page; the mobile menu opens and closes without a server call.

@@ -43,17 +43,17 @@ def when_ready(server):
     (data loaded by the import), so every worker starts with them."""
     import time
 
-    from dashboards import _data
-    from dashboards._router import warm_up
+    from dashboards.store import current
+    from dashboards.web.router import warm_up
 
     started = time.perf_counter()
     try:
-        _data.snapshot()
-    except _data.DataUnavailable as exc:
+        current.snapshot()
+    except current.DataUnavailable as exc:
         server.log.error("no data to serve yet: %s", exc)
         return
     warm_up()
-    server.log.info("app warm in %.2f s (data version %s)", time.perf_counter() - started, _data.snapshot().version)
+    server.log.info("app warm in %.2f s (data version %s)", time.perf_counter() - started, current.snapshot().version)
 
 
 def post_worker_init(worker):
@@ -63,14 +63,14 @@ def post_worker_init(worker):
     way, in a worker's request thread, before it replaces the one being served."""
     import time
 
-    from dashboards import _data
-    from dashboards._router import warm_up
+    from dashboards.store import current
+    from dashboards.web.router import warm_up
 
-    _data.prepare_new_versions_with(warm_up)
+    current.prepare_new_versions_with(warm_up)
     started = time.perf_counter()
     try:
-        version = _data.snapshot().version   # loads and warms a newer version, if there is one
-    except _data.DataUnavailable as exc:
+        version = current.snapshot().version   # loads and warms a newer version, if there is one
+    except current.DataUnavailable as exc:
         worker.log.error("no data to serve yet: %s", exc)
         return
     worker.log.info("worker %s ready in %.2f s (data version %s)", worker.pid, time.perf_counter() - started, version)

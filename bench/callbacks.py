@@ -89,17 +89,17 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     import app
-    from dashboards import _router
+    from dashboards.web import router
 
     client = app.server.test_client()
     client.get("/_dash-layout")
     measure(client, 1)  # warm up: data loaded once per process, derived tables computed
-    size = _router.PAGE_CACHE_SIZE
-    _router.PAGE_CACHE_SIZE = 0
+    size = router.PAGE_CACHE_SIZE
+    router.PAGE_CACHE_SIZE = 0
     report("every call renders its page (page cache off)", measure(client, args.repeat))
-    _router.PAGE_CACHE_SIZE = size or 128
-    _router.clear_page_cache()
-    report(f"with the page cache of {_router.PAGE_CACHE_SIZE} pages (production default)", measure(client, args.repeat))
+    router.PAGE_CACHE_SIZE = size or 128
+    router.clear_page_cache()
+    report(f"with the page cache of {router.PAGE_CACHE_SIZE} pages (production default)", measure(client, args.repeat))
     return 0
 
 

@@ -957,7 +957,7 @@ def main() -> int:
         return special_run(args)
     if args.think is not None:
         args.think_min = args.think_max = args.think
-    from dashboards._data import CHECK_SECONDS
+    from dashboards.store.current import CHECK_SECONDS
 
     grace = args.grace if args.grace is not None else 2 * CHECK_SECONDS + 1
     every = args.publish_every or max(5.0, min(15.0, args.duration / 5))

@@ -32,7 +32,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 def bundles() -> dict[str, Path]:
     import plotly
 
-    return {"served (core + bar)": ROOT / "dashboards" / "vendor" / "plotly.min.js",
+    return {"served (core + bar)": ROOT / "dashboards" / "web" / "vendor" / "plotly.min.js",
             "full (dcc.Graph's default)": Path(plotly.__file__).parent / "package_data" / "plotly.min.js"}
 
 

@@ -14,7 +14,7 @@ table, each in its own worker process (RSS per worker, as under gunicorn), side 
    of this shared machine.
 3. Prints per case the median and p95 of both, the ratio of the p95s (5M / embedded) and PASS/FAIL
    against p95 <= 2x embedded (the target is on page renders and memory; API queries are measured
-   and shown beside it), beside the time spent inside the data layer (dashboards._stats
+   and shown beside it), beside the time spent inside the data layer (dashboards.store.stats
    selections, the API's query) and the ratio of response sizes (a page's queries pooled); then
    peak RSS per worker against 400 MB, and why cases over 2x are over, with each of their queries.
 
@@ -89,7 +89,7 @@ def _send(payload: dict) -> None:
 
 
 class DataClock:
-    """Time spent in the data layer during a request: the selections of dashboards._stats (as the
+    """Time spent in the data layer during a request: the selections of dashboards.store.stats (as the
     pages call them) and the API's query, nested calls counted once."""
 
     def __init__(self):
@@ -123,25 +123,30 @@ def worker() -> int:
     t0 = time.perf_counter()
     import app
     from callbacks import CASES, ROUTER
-    from dashboards import _api, _data, _router, _stats, home, statistics
+    from dashboards.web import api
+    from dashboards.store import current
+    from dashboards.web import router
+    from dashboards.store import stats
+    from dashboards.pages import home
+    from dashboards.pages import statistics
 
-    _router.PAGE_CACHE_SIZE = 0
+    router.PAGE_CACHE_SIZE = 0
     if os.environ.get("SCALE_PLAIN") == "1":       # --plain: every table as plain pandas (for comparison)
-        _data.COMPACT = {}
+        current.COMPACT = {}
     if os.environ.get("SCALE_TABLE_ROWS"):          # --table-rows: a diagnosis of rendering volume
-        from dashboards._components import chart
+        from dashboards.ui.components import chart
 
         chart.MAX_TABLE_ROWS = int(os.environ["SCALE_TABLE_ROWS"])
     clock = DataClock()
     for module, names in ((statistics, ("select", "series_of_page", "year_span", "breakdowns_for")),
-                          (home, ("select",)), (_stats, ("select",)), (_api, ("query_table",))):
+                          (home, ("select",)), (stats, ("select",)), (api, ("query_table",))):
         for name in names:
             clock.wrap(module, name)
     client = app.server.test_client()
     imported = _rss_mb()
     assert client.get("/_dash-layout").status_code == 200      # the data is loaded by now
     load_s = time.perf_counter() - t0                           # start-up: import, data, first request
-    snap = _data.snapshot()
+    snap = current.snapshot()
     loaded = _rss_mb()
 
     def one_round() -> dict:
@@ -267,7 +272,7 @@ def run(args) -> int:
 
 
 def _table_rows() -> int:
-    from dashboards._components.chart import MAX_TABLE_ROWS
+    from dashboards.ui.components.chart import MAX_TABLE_ROWS
 
     return MAX_TABLE_ROWS
 
@@ -285,7 +290,7 @@ def report(args, small, large, by_query, rss, peak) -> int:
     times = {w: _per_page(by_query[w]) for w in (a, b)}
     print(f"\nobservations: {small.info['rows']:,} rows (embedded) vs {large.info['rows']:,} rows (synthetic); "
           f"{args.rounds} rounds; times in ms (server side, page cache off)")
-    print("  p95 x = 5M p95 / embedded p95; data = median ms inside the data layer (dashboards._stats selections,"
+    print("  p95 x = 5M p95 / embedded p95; data = median ms inside the data layer (dashboards.store.stats selections,"
           " the API query), embedded / 5M; size x = response bytes 5M / embedded; cpu x = the same ratio of p95s"
           " on each worker's CPU time (the machine may be shared: other processes stretch wall-clock times, not CPU"
           " times)")

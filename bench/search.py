@@ -9,7 +9,7 @@ languages. Per query and round four times are taken, from the inside out, so tha
 query spends its time on shows:
 
 - `sql`    — the FTS5 MATCH with its ranking and the join to the documents, alone;
-- `search` — `dashboards._search.search()`: the query folded, the SQL, snippets and grouping;
+- `search` — `dashboards.store.site_search.search()`: the query folded, the SQL, snippets and grouping;
 - `api`    — `GET /api/v1/search.json` through the Flask app (test client: no network), JSON included;
 - `page`   — the `/search?q=` page rendered by Dash Pages' router callback (page cache off).
 
@@ -80,27 +80,29 @@ def worker() -> int:
     logging.disable(logging.WARNING)
     import app
     from callbacks import ROUTER
-    from dashboards import _data, _router, _search
+    from dashboards.store import current
+    from dashboards.web import router
+    from dashboards.store import site_search
     from etl.search_index import MAX_QUERY_CHARS, match_expression, query_terms
 
-    _router.PAGE_CACHE_SIZE = 0
+    router.PAGE_CACHE_SIZE = 0
     if os.environ.get("SEARCH_ONE_LETTER_PREFIX") == "1":   # --one-letter-prefix: the old matching
         def prefixes(words):
             return " AND ".join(f'"{w}"*' for w in words) if words else None
-        _search.match_expression = match_expression = prefixes
+        site_search.match_expression = match_expression = prefixes
     client = app.server.test_client()
     assert client.get("/_dash-layout").status_code == 200
-    snap = _data.snapshot()
+    snap = current.snapshot()
 
     def sql(query: str) -> int:
         expression = match_expression(query_terms(query))
         if expression is None:
             return 0
-        conn = _search._connection(snap.version)
+        conn = site_search._connection(snap.version)
         return len(conn.execute(
             "SELECT d.kind, d.key, d.title_bg, d.title_en, d.text_bg, d.text_en, d.theme, d.folded_bg, d.folded_en, "
             "bm25(terms, ?, ?, ?) AS rank FROM terms JOIN docs d ON d.id = terms.rowid WHERE terms MATCH ? "
-            "ORDER BY rank LIMIT 500", (*_search.WEIGHTS, expression)).fetchall())
+            "ORDER BY rank LIMIT 500", (*site_search.WEIGHTS, expression)).fetchall())
 
     def one_round() -> dict:
         out: dict[str, dict] = {}
@@ -112,7 +114,7 @@ def worker() -> int:
                     sql(query)
                     case["sql"] = (time.perf_counter() - t) * 1000
                     t = time.perf_counter()
-                    result = _search.search(query, lang, snap)
+                    result = site_search.search(query, lang, snap)
                     case["search"] = (time.perf_counter() - t) * 1000
                     case["total"] = result["total"]
                     # the browser's form sends at most the page's bound; the API takes what it is given
@@ -122,7 +124,7 @@ def worker() -> int:
                     case["api"] = (time.perf_counter() - t) * 1000
                     assert response.status_code in (200, 414), (query, response.status_code)
                     # the page is reached with at most MAX_QUERY_CHARS (the form's bound; a longer
-                    # address is redirected to the bounded one by dashboards/_server.py)
+                    # address is redirected to the bounded one by dashboards/web/server.py)
                     bounded = "?" + urllib.parse.urlencode({"q": query[:MAX_QUERY_CHARS],
                                                             **({"lang": lang} if lang != "bg" else {})})
                     payload = {**ROUTER, "inputs": [

@@ -15,11 +15,11 @@ BREAKDOWNS = ("total", "citizenship", "sex", "age_group", "decision", "return_ty
 
 def views(client) -> dict[str, str]:
     """view name -> SHA-256 of what the site answers (rows, summary, key figures)."""
-    from dashboards import _data
-    from dashboards._stats import PAGES, breakdowns_for, series_of_page
-    from dashboards.statistics import _key_figure_cards, chart_data
+    from dashboards.store import current
+    from dashboards.store.stats import PAGES, breakdowns_for, series_of_page
+    from dashboards.pages.statistics import _key_figure_cards, chart_data
 
-    snap = _data.snapshot()
+    snap = current.snapshot()
     out = {}
     for page in PAGES:
         for code in series_of_page(snap, page)["series"]:

@@ -41,10 +41,10 @@ def data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def snap(data_dir):
-    from dashboards import _data
+    from dashboards.store import current
 
-    _data.reset()
-    return _data.snapshot()
+    current.reset()
+    return current.snapshot()
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +90,7 @@ def server_port(worker_id) -> int:
 
 def components(tree):
     """Every component of a Dash component tree, depth first (children only, not other properties),
-    including parts the browser draws later (a component held in a dcc.Store, _components/deferred)."""
+    including parts the browser draws later (a component held in a dcc.Store, ui/components/deferred)."""
     if isinstance(tree, (list, tuple)):
         for item in tree:
             yield from components(item)

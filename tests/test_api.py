@@ -258,22 +258,22 @@ def test_api_error_method(client):
 
 
 def test_api_error_no_data(client, monkeypatch):
-    from dashboards import _data
+    from dashboards.store import current
 
     def unavailable():
-        raise _data.DataUnavailable("no published data")
-    monkeypatch.setattr(_data, "snapshot", unavailable)
+        raise current.DataUnavailable("no published data")
+    monkeypatch.setattr(current, "snapshot", unavailable)
     response = client.get("/api/v1/measures.json")
     assert response.status_code == 503
     assert response.get_json() == {"error": {"parameter": None, "message": "no published data"}}
 
 
 def test_api_error_unexpected_is_json(client, monkeypatch):
-    from dashboards import _api
+    from dashboards.web import api
 
     def broken(*args):
         raise RuntimeError("a bug")
-    monkeypatch.setattr(_api, "query_table", broken)
+    monkeypatch.setattr(api, "query_table", broken)
     response = client.get("/api/v1/measures.json")
     assert response.status_code == 500
     assert response.get_json() == {"error": {"parameter": None, "message": "internal error"}}
@@ -338,7 +338,7 @@ def test_api_index(client, snap):
 
 
 def test_api_query_table_pure(snap):
-    from dashboards._api import ApiError, query_table
+    from dashboards.web.api import ApiError, query_table
 
     frame = snap["measures"]
     before = frame.copy()

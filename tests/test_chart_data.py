@@ -9,8 +9,8 @@ from tests.conftest import text_of
 
 
 def test_chart_data_rows_built_once_on_first_read():
-    from dashboards._charts import ChartData
-    from dashboards._export import About
+    from dashboards.ui.charts import ChartData
+    from dashboards.store.export import About
 
     calls = []
 
@@ -28,10 +28,10 @@ def test_chart_data_rows_built_once_on_first_read():
 @pytest.fixture
 def lazy_chart(dash_app, monkeypatch):
     """statistics-protection registered with rows that count their reads (the rest as the page builds it)."""
-    from dashboards import _charts
+    from dashboards.ui import charts
 
     reads = []
-    original = _charts._REGISTRY["statistics-protection"]
+    original = charts._REGISTRY["statistics-protection"]
 
     def build(snap, query, lang):
         data = original(snap, query, lang)
@@ -39,12 +39,12 @@ def lazy_chart(dash_app, monkeypatch):
         data._frame = lambda: reads.append(1) or frame
         return data
 
-    monkeypatch.setitem(_charts._REGISTRY, "statistics-protection", build)
+    monkeypatch.setitem(charts._REGISTRY, "statistics-protection", build)
     return reads
 
 
 def test_chart_data_embed_page_does_not_build_the_rows(dash_app, lazy_chart):
-    from dashboards import embed
+    from dashboards.pages import embed
 
     with dash_app.server.test_request_context("/embed/statistics-protection"):
         page = embed.layout("statistics-protection", lang="en", by="decision")
@@ -60,7 +60,7 @@ def test_chart_data_downloads_read_the_rows(dash_app, lazy_chart):
 
 
 def test_chart_data_about_lists_sources_from_the_published_table(dash_app, snap):
-    from dashboards._charts import about_for
+    from dashboards.ui.charts import about_for
 
     sources = snap["sources"]
     first = sources.iloc[0]

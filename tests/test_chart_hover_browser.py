@@ -1,5 +1,5 @@
 """The statistics chart's hover labels as plotly.js draws them in Chromium: the label, the period as
-given, the value with the page language's separators (the text _i18n.number gives) and the flag.
+given, the value with the page language's separators (the text i18n.number gives) and the flag.
 The figure builder leaves number formatting to plotly.js (hovertemplate + layout.separators), so
 only a browser shows what users read."""
 from __future__ import annotations
@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards._figures import statistics_figure
-from dashboards._i18n import number, t
+from dashboards.ui.figures import statistics_figure
+from dashboards.i18n import number, t
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.browser
 
-PLOTLY = PROJECT / "dashboards" / "vendor" / "plotly.min.js"
+PLOTLY = PROJECT / "dashboards" / "web" / "vendor" / "plotly.min.js"
 
 
 def rows(periods, freq, series, values, flags) -> pd.DataFrame:

@@ -25,7 +25,7 @@ def _frame(n: int) -> pd.DataFrame:
     ("bg", "Показани са първите 60 от 1\u00a0500 реда; изтеглете данните за всички."),
 ])
 def test_table_view_caps_rows_and_says_so(dash_app, lang, note):
-    from dashboards._components import chart
+    from dashboards.ui.components import chart
 
     assert chart.MAX_TABLE_ROWS == 60
     table = chart.data_table(_frame(1500), "caption", lang)
@@ -36,14 +36,14 @@ def test_table_view_caps_rows_and_says_so(dash_app, lang, note):
 
 
 def test_table_view_empty_cells_of_nullable_columns(dash_app):
-    from dashboards._components import chart
+    from dashboards.ui.components import chart
 
     frame = pd.DataFrame({"Period": ["a", "b"], "Value": pd.array([5, None], dtype="Int64")})
     assert chart.data_table(frame, "caption", "en")["rows"] == [["a", "5"], ["b", ""]]
 
 
 def test_table_view_short_table_is_whole_without_note(dash_app):
-    from dashboards._components import chart
+    from dashboards.ui.components import chart
 
     table = chart.data_table(_frame(chart.MAX_TABLE_ROWS), "caption", "en")
     assert len(table["rows"]) == chart.MAX_TABLE_ROWS and table["note"] is None
@@ -51,8 +51,8 @@ def test_table_view_short_table_is_whole_without_note(dash_app):
 
 def test_table_view_in_the_pre_rendered_page(dash_app):
     """Before scripts run (or without them) the table view is in the page's HTML, escaped."""
-    from dashboards._components import chart
-    from dashboards._static_html import to_html
+    from dashboards.ui.components import chart
+    from dashboards.web.static_html import to_html
 
     frame = _frame(3).assign(Period=["<b>x</b>", "p1", "p2"])
     block = chart.chart_block("c", "en", "T", "", {"data": [], "layout": {}}, "",
@@ -63,8 +63,8 @@ def test_table_view_in_the_pre_rendered_page(dash_app):
 
 
 def _chart_data(frame):
-    from dashboards._charts import ChartData
-    from dashboards._export import About
+    from dashboards.ui.charts import ChartData
+    from dashboards.store.export import About
 
     return ChartData(frame, About(title="T", lang="en", version="v", published="2026-01-01"), "/x")
 
@@ -73,9 +73,9 @@ def _chart_data(frame):
 def test_statistics_page_table_capped_but_download_complete(dash_app, monkeypatch, lang, word):
     """A statistics page whose table is longer than the cap (the cap lowered here, as the embedded
     tables are short): the page shows the cap and says so; CSV and Excel give every row."""
-    from dashboards import statistics
-    from dashboards._charts import chart_data
-    from dashboards._components import chart
+    from dashboards.pages import statistics
+    from dashboards.ui.charts import chart_data
+    from dashboards.ui.components import chart
 
     query = {"series": "asylum_first_instance_decisions", "by": "decision", "lang": lang}
     total = len(chart_data("statistics-protection", query).frame)
@@ -97,8 +97,8 @@ def test_statistics_page_table_capped_but_download_complete(dash_app, monkeypatc
 
 def test_table_view_of_a_long_statistics_chart_is_the_start_of_its_rows(dash_app, snap):
     """The page builds only the rows it shows, and they are the first rows of the chart's data."""
-    from dashboards import statistics
-    from dashboards._components import chart
+    from dashboards.pages import statistics
+    from dashboards.ui.components import chart
 
     _, _, _, data = statistics.build(snap, "protection", {"by": "citizenship"}, "en")
     shown, total = data.head(chart.MAX_TABLE_ROWS)

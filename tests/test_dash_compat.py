@@ -110,7 +110,7 @@ def test_dash_compat_pages_helpers_match_as_the_router_does(dash_app):
     from dashboards.web.dash_compat import page_for, parse_query
 
     page, variables = page_for("plan/measure/2024-038")
-    assert page["module"] == "dashboards.measure" and variables == {"measure_id": "2024-038"}
+    assert page["module"] == "dashboards.pages.measure" and variables == {"measure_id": "2024-038"}
     assert not page_for("no/such/page")[0]   # the router then draws the not-found page
     assert parse_query("?goal=II&lang=en") == {"goal": "II", "lang": "en"}
 

@@ -10,7 +10,7 @@ from tests.conftest import text_of
 @pytest.mark.parametrize("lang, words", [("en", "Years {first}–{last}, {series} statistical series."),
                                          ("bg", "Години {first}–{last}, {series} статистически реда.")])
 def test_data_catalogue_states_coverage_from_the_rows(dash_app, snap, lang, words):
-    from dashboards import data
+    from dashboards.pages import data
 
     obs = snap["observations"]
     want = words.format(first=int(obs["year"].min()), last=int(obs["year"].max()), series=obs["series"].nunique())
@@ -21,8 +21,8 @@ def test_data_catalogue_states_coverage_from_the_rows(dash_app, snap, lang, word
 
 def test_data_catalogue_coverage_is_per_data_version(dash_app, snap):
     """Worked out once per version: a newer version with other rows states its own coverage."""
-    from dashboards import data
-    from dashboards._data import Snapshot
+    from dashboards.pages import data
+    from dashboards.store.current import Snapshot
 
     first = data.coverage(snap, "observations", "en")
     obs = snap.rows("observations")
@@ -38,8 +38,8 @@ def test_data_catalogue_coverage_is_per_data_version(dash_app, snap):
 def test_data_catalogue_lists_every_column_in_the_page_language(dash_app, lang):
     """Each table's columns (name, type, description) are there to open: drawn in the browser when
     opened, and written into the pre-rendered page."""
-    from dashboards import data
-    from dashboards._static_html import to_html
+    from dashboards.pages import data
+    from dashboards.web.static_html import to_html
     from etl.schemas import TABLES
     from tests.conftest import components
 

@@ -3,7 +3,7 @@ never replaces the last good one, and a page that fails shows the friendly error
 
 Each test publishes into its own temporary data folder (`fresh_data_dir`): versions are copies of
 the session's published version (no extra build) except where a real `build()` is the point, and
-`dashboards._data` is reset before and after, so the rest of the suite (and xdist workers, each in
+`dashboards.store.current` is reset before and after, so the rest of the suite (and xdist workers, each in
 its own process with its own folders) never sees these versions.
 """
 from __future__ import annotations
@@ -14,8 +14,9 @@ import shutil
 
 import pytest
 
-from dashboards import _data, _router
-from dashboards._i18n import t
+from dashboards.store import current
+from dashboards.web import router
+from dashboards.i18n import t
 from etl import paths, publish
 from etl.build import build
 from etl.provenance import sha256
@@ -27,11 +28,11 @@ ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
 
 @pytest.fixture
 def data_folder(snap, fresh_data_dir, monkeypatch):
-    """An empty data folder being served: `_data` forgets what it had and checks `current` on every call."""
-    monkeypatch.setattr(_data, "CHECK_SECONDS", 0)
-    _data.reset()
+    """An empty data folder being served: `current` forgets what it had and checks `current` on every call."""
+    monkeypatch.setattr(current, "CHECK_SECONDS", 0)
+    current.reset()
     yield fresh_data_dir
-    _data.reset()  # the next test reloads the session's data
+    current.reset()  # the next test reloads the session's data
 
 
 def publish_copy(source, version: str, damage=None):
@@ -55,20 +56,20 @@ def test_refresh_new_version_served_after_the_check_interval(data_folder, snap, 
     response = client.get("/api/v1/")
     assert response.headers["X-Data-Version"] == first and response.get_json()["version"] == first
 
-    monkeypatch.setattr(_data, "CHECK_SECONDS", 3600.0)
-    assert _data.snapshot().version == first
+    monkeypatch.setattr(current, "CHECK_SECONDS", 3600.0)
+    assert current.snapshot().version == first
     second = build().version              # a real publish while the process serves
     assert second != first and publish.current_version() == second
-    assert _data.snapshot().version == first       # within the check interval: no file system look-up
+    assert current.snapshot().version == first       # within the check interval: no file system look-up
 
-    monkeypatch.setattr(_data, "CHECK_SECONDS", 0)  # the interval has passed
-    assert _data.snapshot().version == second
+    monkeypatch.setattr(current, "CHECK_SECONDS", 0)  # the interval has passed
+    assert current.snapshot().version == second
     response = client.get("/api/v1/observations.json?series=asylum_applicants&year__gte=2015")
     assert response.status_code == 200
     assert response.headers["X-Data-Version"] == second and response.get_json()["version"] == second
 
     publish.rollback()                     # a rollback is picked up the same way
-    assert _data.snapshot().version == first
+    assert current.snapshot().version == first
     assert client.get("/api/v1/").get_json()["version"] == first
 
 
@@ -101,16 +102,16 @@ def _unreadable(folder):
 def test_refresh_damaged_version_keeps_the_last_good_one(data_folder, snap, dash_app, caplog, damage):
     good, bad, later = "20200101T000000Z", "20200102T000000Z", "20200103T000000Z"
     publish_copy(snap.folder, good)
-    assert _data.snapshot().version == good
+    assert current.snapshot().version == good
 
     publish_copy(snap.folder, bad, damage)
     assert publish.current_version() == bad
-    with caplog.at_level(logging.ERROR, logger="dashboards._data"):
-        served = _data.snapshot()
-        again = _data.snapshot()
+    with caplog.at_level(logging.ERROR, logger="dashboards.store.current"):
+        served = current.snapshot()
+        again = current.snapshot()
     assert served.version == again.version == good
     assert len(served["observations"]) == len(snap["observations"]) and len(served["measures"]) == len(snap["measures"])
-    errors = [r for r in caplog.records if r.name == "dashboards._data" and r.levelno == logging.ERROR]
+    errors = [r for r in caplog.records if r.name == "dashboards.store.current" and r.levelno == logging.ERROR]
     assert len(errors) == 1, "logged once, not on every request"
     assert bad in errors[0].getMessage() and good in errors[0].getMessage()  # what is damaged, what is served
 
@@ -119,13 +120,13 @@ def test_refresh_damaged_version_keeps_the_last_good_one(data_folder, snap, dash
     assert response.headers["X-Data-Version"] == good and response.get_json()["version"] == good
 
     publish_copy(snap.folder, later)       # the next good publish is served again
-    assert _data.snapshot().version == later
+    assert current.snapshot().version == later
 
 
 def test_refresh_damaged_first_version_is_unavailable_not_half_loaded(data_folder, snap):
     publish_copy(snap.folder, "20200101T000000Z", _delete)
-    with pytest.raises(_data.DataUnavailable, match="damaged"):
-        _data.snapshot()
+    with pytest.raises(current.DataUnavailable, match="damaged"):
+        current.snapshot()
 
 
 def strings(node) -> str:
@@ -146,13 +147,13 @@ def _boom(*args, **kwargs):
 @pytest.mark.parametrize("lang", ["bg", "en"])
 @pytest.mark.parametrize("via", ["router", "layout"])
 def test_refresh_failing_page_shows_the_friendly_error_page(dash_app, monkeypatch, caplog, via, lang):
-    from dashboards import plan as plan_page
+    from dashboards.pages import plan as plan_page
 
     monkeypatch.setattr(plan_page, "build", _boom)           # the plan page's layout now raises
-    monkeypatch.setattr(_router, "PAGE_CACHE_SIZE", 0)       # render it, do not answer from the cache
+    monkeypatch.setattr(router, "PAGE_CACHE_SIZE", 0)       # render it, do not answer from the cache
     client = dash_app.server.test_client()
     search = "?goal=II" + ("&lang=en" if lang == "en" else "")
-    with caplog.at_level(logging.ERROR, logger="dashboards._router"):
+    with caplog.at_level(logging.ERROR, logger="dashboards.web.router"):
         if via == "router":
             payload = {**ROUTER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/plan"},
                                             {"id": "_pages_location", "property": "search", "value": search}]}
@@ -166,15 +167,15 @@ def test_refresh_failing_page_shows_the_friendly_error_page(dash_app, monkeypatc
     for leak in ("Traceback", "RuntimeError", "boom", "/srv/internal", "plan.py"):
         assert leak not in body and leak not in text
     assert 'File "' not in text
-    failures = [r for r in caplog.records if r.name == "dashboards._router" and r.levelno == logging.ERROR]
-    assert failures and failures[0].getMessage() == "page dashboards.plan failed" and failures[0].exc_info
+    failures = [r for r in caplog.records if r.name == "dashboards.web.router" and r.levelno == logging.ERROR]
+    assert failures and failures[0].getMessage() == "page dashboards.pages.plan failed" and failures[0].exc_info
 
 
 def test_refresh_other_pages_still_render_while_one_fails(dash_app, monkeypatch):
-    from dashboards import plan as plan_page
+    from dashboards.pages import plan as plan_page
 
     monkeypatch.setattr(plan_page, "build", _boom)
-    monkeypatch.setattr(_router, "PAGE_CACHE_SIZE", 0)
+    monkeypatch.setattr(router, "PAGE_CACHE_SIZE", 0)
     payload = {**ROUTER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/about"},
                                     {"id": "_pages_location", "property": "search", "value": ""}]}
     response = dash_app.server.test_client().post("/_dash-update-component", json=payload)
@@ -184,8 +185,8 @@ def test_refresh_other_pages_still_render_while_one_fails(dash_app, monkeypatch)
 
 
 # --- one version per request ---------------------------------------------------------------------
-# A request calls `_data.snapshot()` several times (the API view, then X-Data-Version in
-# dashboards/_server.py's after_request; the page cache key in dashboards/_router.py, then every
+# A request calls `current.snapshot()` several times (the API view, then X-Data-Version in
+# dashboards/web/server.py's after_request; the page cache key in dashboards/web/router.py, then every
 # part of the page). When the check interval ends in between, or another thread of the worker has
 # just loaded a new version, those calls return different versions. The tests below make the new
 # version arrive right after the request's first look at the data, which under load with publishes
@@ -194,7 +195,7 @@ def test_refresh_other_pages_still_render_while_one_fails(dash_app, monkeypatch)
 def switch_after_first_look(monkeypatch, source, version: str) -> None:
     """Publish `version` as soon as the request has read the data once (as if another request
     thread of this worker had just loaded it)."""
-    real = _data.snapshot
+    real = current.snapshot
     looks = []
 
     def snapshot():
@@ -204,7 +205,7 @@ def switch_after_first_look(monkeypatch, source, version: str) -> None:
             publish_copy(source, version)
         return snap
 
-    monkeypatch.setattr(_data, "snapshot", snapshot)
+    monkeypatch.setattr(current, "snapshot", snapshot)
 
 
 def footer_versions(response) -> set[str]:
@@ -215,7 +216,7 @@ def footer_versions(response) -> set[str]:
 
 def test_refresh_api_header_names_the_version_of_the_body(data_folder, snap, dash_app, monkeypatch):
     publish_copy(snap.folder, "20200101T000000Z")
-    assert _data.snapshot().version == "20200101T000000Z"
+    assert current.snapshot().version == "20200101T000000Z"
     switch_after_first_look(monkeypatch, snap.folder, "20200102T000000Z")
     response = dash_app.server.test_client().get("/api/v1/observations.json?series=asylum_applicants&year__gte=2015")
     assert response.status_code == 200
@@ -225,10 +226,10 @@ def test_refresh_api_header_names_the_version_of_the_body(data_folder, snap, das
 def test_refresh_page_cache_serves_the_version_it_names(data_folder, snap, dash_app, monkeypatch):
     from collections import OrderedDict
 
-    monkeypatch.setattr(_router, "_cache", OrderedDict())     # this test's pages only
+    monkeypatch.setattr(router, "_cache", OrderedDict())     # this test's pages only
     old, new = "20200101T000000Z", "20200102T000000Z"
     publish_copy(snap.folder, old)
-    assert _data.snapshot().version == old
+    assert current.snapshot().version == old
     payload = {**ROUTER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/about"},
                                     {"id": "_pages_location", "property": "search", "value": "?lang=en"}]}
     client = dash_app.server.test_client()
@@ -246,40 +247,40 @@ def test_refresh_new_version_is_prepared_before_it_is_served(data_folder, snap, 
 
     old, new = "20200101T000000Z", "20200102T000000Z"
     publish_copy(snap.folder, old)
-    assert _data.snapshot().version == old
+    assert current.snapshot().version == old
     seen = []
 
     def prepare():                      # runs in the loading thread, on the new version
-        seen.append(_data.snapshot().version)
+        seen.append(current.snapshot().version)
         other = []                      # another request thread meanwhile: still the old version
-        thread = threading.Thread(target=lambda: other.append(_data.snapshot().version))
+        thread = threading.Thread(target=lambda: other.append(current.snapshot().version))
         thread.start()
         thread.join()
         seen.append(other[0])
 
-    monkeypatch.setattr(_data, "_preparers", [])
-    _data.prepare_new_versions_with(prepare)
+    monkeypatch.setattr(current, "_preparers", [])
+    current.prepare_new_versions_with(prepare)
     publish_copy(snap.folder, new)
-    assert _data.snapshot().version == new
+    assert current.snapshot().version == new
     assert seen == [new, old]
-    assert _data.snapshot().version == new      # prepared once, then served
+    assert current.snapshot().version == new      # prepared once, then served
 
 
 def test_refresh_failing_preparation_still_serves_the_new_version(data_folder, snap, monkeypatch, caplog):
     publish_copy(snap.folder, "20200101T000000Z")
-    assert _data.snapshot().version == "20200101T000000Z"
-    monkeypatch.setattr(_data, "_preparers", [])
-    _data.prepare_new_versions_with(_boom)
+    assert current.snapshot().version == "20200101T000000Z"
+    monkeypatch.setattr(current, "_preparers", [])
+    current.prepare_new_versions_with(_boom)
     publish_copy(snap.folder, "20200102T000000Z")
-    with caplog.at_level(logging.ERROR, logger="dashboards._data"):
-        assert _data.snapshot().version == "20200102T000000Z"
+    with caplog.at_level(logging.ERROR, logger="dashboards.store.current"):
+        assert current.snapshot().version == "20200102T000000Z"
     assert any("preparing data version 20200102T000000Z failed" in r.getMessage() for r in caplog.records)
 
 
 def test_refresh_first_version_is_prepared_before_it_is_served(data_folder, snap, monkeypatch):
     seen = []
-    monkeypatch.setattr(_data, "_preparers", [])
-    _data.prepare_new_versions_with(lambda: seen.append(_data.snapshot().version))
+    monkeypatch.setattr(current, "_preparers", [])
+    current.prepare_new_versions_with(lambda: seen.append(current.snapshot().version))
     publish_copy(snap.folder, "20200101T000000Z")
-    assert _data.snapshot().version == "20200101T000000Z"
+    assert current.snapshot().version == "20200101T000000Z"
     assert seen == ["20200101T000000Z"]

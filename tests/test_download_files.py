@@ -5,13 +5,14 @@ import threading
 
 import pytest
 
-from dashboards import _downloads, _table_files
+from dashboards.web import downloads
+from dashboards.web import table_files
 
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     root = tmp_path / "downloads"
-    monkeypatch.setattr(_table_files, "cache_root", lambda: root)
+    monkeypatch.setattr(table_files, "cache_root", lambda: root)
     return root
 
 
@@ -24,13 +25,13 @@ def client(dash_app):
 def renders(monkeypatch):
     """Counts the files built (each build renders once)."""
     calls = []
-    real = _downloads.render
+    real = downloads.render
 
     def counting(frame, fmt, about):
         calls.append(fmt)
         return real(frame, fmt, about)
 
-    monkeypatch.setattr(_downloads, "render", counting)
+    monkeypatch.setattr(downloads, "render", counting)
     return calls
 
 
@@ -92,7 +93,7 @@ def test_a_burst_builds_the_file_once(client, dash_app, cache, renders):
 def test_unwritable_cache_still_serves(client, monkeypatch, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    monkeypatch.setattr(_table_files, "cache_root", lambda: blocker / "downloads")
+    monkeypatch.setattr(table_files, "cache_root", lambda: blocker / "downloads")
     response = client.get("/data/series.csv")
     assert response.status_code == 200 and response.data.startswith(b"\xef\xbb\xbf")
 

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboards._export import About, file_name, to_csv, to_xlsx
+from dashboards.store.export import About, file_name, to_csv, to_xlsx
 
 READMISSIONS_EN = "\ufeffPeriod,Indicator,Value,Unit,Flag,Place in the source\r\n2023,Total,243,persons,,plan-2024 line 63\r\n"
 READMISSIONS_BG = ("\ufeffПериод,Показател,Стойност,Единица,Бележка,Място в източника\r\n"
@@ -54,7 +54,7 @@ def test_downloads_chart_xlsx_typed_with_about_sheet(client):
 
 
 def test_downloads_plan_chart_rows_match_the_chart(client, dash_app, snap):
-    from dashboards import plan
+    from dashboards.pages import plan
 
     built = plan.build(snap, {"goal": "VII"}, "en")
     csv = pd.read_csv(io.BytesIO(client.get("/download/plan-targets.csv?goal=VII&lang=en").data), encoding="utf-8-sig")

@@ -34,15 +34,15 @@ def test_europe_ranking_holds_eurostats_values_for_every_reporting_country(dash_
 
 
 def test_europe_ranking_largest_first_eu_total_on_top_bulgaria_highlighted(snap):
-    from dashboards import _europe
-    from dashboards._maps import BULGARIA_COLOUR, EU_COLOUR, NEIGHBOUR_COLOUR
+    from dashboards.ui import europe_views
+    from dashboards.ui.maps import BULGARIA_COLOUR, EU_COLOUR, NEIGHBOUR_COLOUR
 
-    view = _europe.resolve(snap, {"series": "tcn_illegally_present", "period": None, "compare": None, "lang": "en"})
-    rows = _europe.ranking_rows(snap, view, "en")
-    assert rows["geo"].iloc[0] == _europe.EU27
+    view = europe_views.resolve(snap, {"series": "tcn_illegally_present", "period": None, "compare": None, "lang": "en"})
+    rows = europe_views.ranking_rows(snap, view, "en")
+    assert rows["geo"].iloc[0] == europe_views.EU27
     countries = rows["value"].iloc[1:].tolist()
     assert countries == sorted(countries, reverse=True)
-    fig = _europe.chart(snap, "europe-ranking", {"series": "tcn_illegally_present"}, "en").figure().to_plotly_json()
+    fig = europe_views.chart(snap, "europe-ranking", {"series": "tcn_illegally_present"}, "en").figure().to_plotly_json()
     colour = dict(zip(fig["data"][0]["y"], fig["data"][0]["marker"]["color"]))
     assert colour["<b>Bulgaria</b>"] == BULGARIA_COLOUR
     assert colour["Greece"] == NEIGHBOUR_COLOUR and colour["EU-27 total"] == EU_COLOUR
@@ -50,9 +50,9 @@ def test_europe_ranking_largest_first_eu_total_on_top_bulgaria_highlighted(snap)
 
 def test_europe_map_says_no_value_instead_of_zero(snap):
     """The UK reports asylum applicants until 2019: on the 2023 map it is 'no value', not 0."""
-    from dashboards import _europe
+    from dashboards.ui import europe_views
 
-    data = _europe.chart(snap, "europe-map", {"series": "asylum_applicants", "period": "2023"}, "en")
+    data = europe_views.chart(snap, "europe-map", {"series": "asylum_applicants", "period": "2023"}, "en")
     table = data.frame
     uk = table[table["Code"] == "GBR"]
     assert len(uk) == 1 and pd.isna(uk["Value"].iloc[0])
@@ -65,18 +65,18 @@ def test_europe_map_says_no_value_instead_of_zero(snap):
 
 
 def test_europe_share_is_bulgaria_over_the_published_eu_total(snap):
-    from dashboards import _europe
+    from dashboards.ui import europe_views
 
-    view = _europe.resolve(snap, {"series": "tcn_illegally_present", "period": None, "compare": None, "lang": "en"})
-    totals = _europe.totals(snap, "tcn_illegally_present").set_index(["geo", "period"])["value"]
-    rows = _europe.share_rows(snap, view)
+    view = europe_views.resolve(snap, {"series": "tcn_illegally_present", "period": None, "compare": None, "lang": "en"})
+    totals = europe_views.totals(snap, "tcn_illegally_present").set_index(["geo", "period"])["value"]
+    rows = europe_views.share_rows(snap, view)
     assert len(rows) >= 5
     for r in rows.to_dict("records"):
-        assert r["share"] == pytest.approx(totals[("BGR", r["period"])] / totals[(_europe.EU27, r["period"])])
+        assert r["share"] == pytest.approx(totals[("BGR", r["period"])] / totals[(europe_views.EU27, r["period"])])
 
 
 def test_europe_share_without_an_eu_total_is_said_not_summed(dash_app):
-    from dashboards.europe import layout
+    from dashboards.pages.europe import layout
     from tests.conftest import words
 
     text = words(layout(series="asylum_applicants", lang="en"))
@@ -84,14 +84,14 @@ def test_europe_share_without_an_eu_total_is_said_not_summed(dash_app):
 
 
 def test_europe_downloads_hold_exactly_each_charts_rows(dash_app, snap):
-    from dashboards import _europe
+    from dashboards.ui import europe_views
 
     client = dash_app.server.test_client()
     query = {"series": "tcn_illegally_present", "period": "2020", "compare": "DEU,GRC"}
     qs = "series=tcn_illegally_present&period=2020&compare=DEU,GRC&lang=en"
-    for chart in _europe.CHARTS:
+    for chart in europe_views.CHARTS:
         rows = _csv(client, f"/download/{chart}.csv?{qs}")
-        frame = _europe.chart(snap, chart, query, "en").frame
+        frame = europe_views.chart(snap, chart, query, "en").frame
         assert len(rows) == len(frame), chart
     compared = _csv(client, f"/download/europe-compare.csv?{qs}")
     assert {r["Code"] for r in compared} == {"BGR", "DEU", "GRC"}
@@ -110,7 +110,7 @@ def test_europe_bad_parameters_give_the_default_view(dash_app):
 
 
 def test_europe_map_geometry_is_served_here(dash_app):
-    from dashboards.europe import layout
+    from dashboards.pages.europe import layout
     from tests.conftest import components
 
     client = dash_app.server.test_client()
@@ -149,13 +149,14 @@ def test_europe_browser_draws_the_map_with_no_outside_request(dash_duo, dash_app
 
 
 def test_europe_figures_are_valid_plotly(snap):
-    """The builders skip plotly's validation for speed (dashboards/_figures.figure): check it here."""
+    """The builders skip plotly's validation for speed (dashboards/ui/figures.figure): check it here."""
     import plotly.graph_objects as go
 
-    from dashboards import _citizenship, _europe
+    from dashboards.ui import citizenship_map
+    from dashboards.ui import europe_views
 
-    for series in _europe.series_codes(snap):
-        for chart in _europe.CHARTS:
+    for series in europe_views.series_codes(snap):
+        for chart in europe_views.CHARTS:
             for lang in ("bg", "en"):
-                go.Figure(_europe.chart(snap, chart, {"series": series}, lang).figure().to_plotly_json())
-    go.Figure(_citizenship.chart(snap, {}, "bg").figure().to_plotly_json())
+                go.Figure(europe_views.chart(snap, chart, {"series": series}, lang).figure().to_plotly_json())
+    go.Figure(citizenship_map.chart(snap, {}, "bg").figure().to_plotly_json())

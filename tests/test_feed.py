@@ -8,7 +8,7 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from dashboards import _data
+from dashboards.store import current
 from etl.build import build
 
 PLAN = "raw/plan/plan-2024-draft.txt"
@@ -19,8 +19,8 @@ ASYLUM = "raw/statistics/eurostat-migr_asyappctza.csv"
 def two_versions(snap, dash_app, fresh_data_dir, monkeypatch):
     """Two publishes in an empty data folder: the second revises a target (178 → 190) and the
     asylum applicants of 2008 (745 → 800)."""
-    monkeypatch.setattr(_data, "CHECK_SECONDS", 0)
-    _data.reset()
+    monkeypatch.setattr(current, "CHECK_SECONDS", 0)
+    current.reset()
     first = build().version
     plan = fresh_data_dir / PLAN
     plan.write_text(plan.read_text(encoding="utf-8").replace("чужденци – 178", "чужденци – 190"), encoding="utf-8")
@@ -30,7 +30,7 @@ def two_versions(snap, dash_app, fresh_data_dir, monkeypatch):
     asylum.write_text(text.replace("asylum_applicants,2008,,,,,,,745,", "asylum_applicants,2008,,,,,,,800,"), encoding="utf-8")
     second = build().version
     yield first, second
-    _data.reset()  # the next test reloads the session's data
+    current.reset()  # the next test reloads the session's data
 
 
 def parsed(dash_app, url: str):
@@ -91,7 +91,7 @@ def test_feed_every_page_head_names_the_feed(dash_app, path, lang):
 
 
 def test_feed_linked_from_data_page_and_sitemap(dash_app):
-    from dashboards import data
+    from dashboards.pages import data
     from tests.conftest import components
 
     hrefs = [getattr(c, "href", None) for c in components(data.layout(lang="en"))]

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboards._figures import (baseline_target_figure, empty_figure, goal_status_figure, measures_per_goal_figure,
+from dashboards.ui.figures import (baseline_target_figure, empty_figure, goal_status_figure, measures_per_goal_figure,
                                  sparkline_svg, statistics_figure)
 
 
@@ -26,7 +26,7 @@ def numbers(values) -> list:
 
 @pytest.fixture(scope="module")
 def stat_rows(dash_app, snap):
-    from dashboards._stats import select
+    from dashboards.store.stats import select
 
     return select(snap, "asylum_decisions_unhcr", "decision", (2015, 2023), "en")[0]
 
@@ -42,7 +42,7 @@ def test_figures_statistics_stacked_bars_by_decision(stat_rows):
 
 
 def test_figures_flagged_values_are_hatched_or_hollow(snap):
-    from dashboards._stats import select
+    from dashboards.store.stats import select
 
     rows, _ = select(snap, "asylum_applicants", None, (2022, 2024), "bg")
     fig = valid(statistics_figure(rows, {"unit_label": "лица"}, "bg"))
@@ -60,7 +60,7 @@ def test_figures_flagged_values_are_hatched_or_hollow(snap):
 
 
 def stat_frame(periods, freq, series, values, flags):
-    """Rows as dashboards._stats.select gives them: `series` [(key, label)], values and flags per
+    """Rows as dashboards.store.stats.select gives them: `series` [(key, label)], values and flags per
     series then period."""
     keyed = [(k, lab, p) for k, lab in series for p in periods]
     return pd.DataFrame({"period": [p for _, _, p in keyed], "year": [int(p[:4]) for _, _, p in keyed], "freq": freq,
@@ -117,7 +117,7 @@ def test_figures_statistics_labels_cannot_open_hover_placeholders():
 
 
 def test_figures_single_period_is_horizontal_bars(snap):
-    from dashboards._stats import select
+    from dashboards.store.stats import select
 
     rows, _ = select(snap, "readmissions", None, None, "en")
     fig = valid(statistics_figure(rows, {"unit_label": "persons"}, "en"))
@@ -130,7 +130,7 @@ def test_figures_empty_state_says_what_is_missing():
 
 
 def test_figures_plan_builders(dash_app, snap):
-    from dashboards import plan
+    from dashboards.pages import plan
 
     built = plan.build(snap, {"goal": "II"}, "en")
     status = valid(goal_status_figure(built["counts"], "en"))

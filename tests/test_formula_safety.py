@@ -7,7 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboards._export import About, safe_text, to_csv, to_xlsx
+from dashboards.store.export import About, safe_text, to_csv, to_xlsx
 
 
 @pytest.mark.parametrize("text", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dashboards._i18n import catalogue, day, money, number, t
+from dashboards.i18n import catalogue, day, money, number, t
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ def test_i18n_fast_number_formatting_matches_babel():
     from hypothesis import strategies as st
     from babel.numbers import format_decimal
 
-    from dashboards._i18n import LOCALES
+    from dashboards.i18n import LOCALES
 
     @settings(max_examples=300, deadline=None)
     @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(min_value=0, max_value=2),

@@ -37,7 +37,7 @@ def test_json_page_layouts_same_as_plotly_encoding(dash_app, path):
     import dash.dash
 
     from dashboards.web.dash_compat import to_json
-    from dashboards._router import render
+    from dashboards.web.router import render
 
     assert dash.dash.to_json is to_json  # installed where Dash encodes layouts (and callback answers)
     pathname, _, search = path.partition("?")
@@ -55,7 +55,7 @@ def test_json_figures_sent_as_plotly_would_send_them(dash_app, path):
     from dash import dcc
 
     from dashboards.web.dash_compat import to_json
-    from dashboards._router import render
+    from dashboards.web.router import render
     from tests.conftest import components
 
     pathname, _, search = path.partition("?")
@@ -75,7 +75,7 @@ def test_json_unknown_type_is_named(dash_app):
 
 def test_json_cached_figures_unchanged_by_printing_them(dash_app):
     """plotly's repr writes into the dict to_plotly_json gives; a kept figure must not change."""
-    from dashboards._figures import measures_per_goal_figure
+    from dashboards.ui.figures import measures_per_goal_figure
 
     fig = measures_per_goal_figure(pd.DataFrame({"goal_label": ["I. x"], "measures": [3]}), "en")
     repr(fig)

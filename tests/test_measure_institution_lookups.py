@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def measure_page(dash_app):
-    from dashboards import measure
+    from dashboards.pages import measure
 
     return measure
 
@@ -54,7 +54,7 @@ def test_measure_page_has_no_nan_cells(measure_page, measure_id):
 
 
 def test_institution_lookups_match_the_published_tables(dash_app, snap):
-    from dashboards import institution
+    from dashboards.pages import institution
 
     inst = snap["institutions"]
     links = snap["measure_institutions"]

@@ -8,7 +8,11 @@ from tests.conftest import text_of
 
 @pytest.fixture(scope="module")
 def pages(dash_app):
-    from dashboards import about, institution, institutions, measure, not_found_404
+    from dashboards.pages import about
+    from dashboards.pages import institution
+    from dashboards.pages import institutions
+    from dashboards.pages import measure
+    from dashboards.pages import not_found_404
 
     return {"measure": measure, "institution": institution, "institutions": institutions, "about": about,
             "404": not_found_404}

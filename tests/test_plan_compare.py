@@ -31,23 +31,24 @@ def _publish(folder, variants: dict) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def two_plans(tmp_path_factory, dash_app):
     """The published snapshot of the 2024 plan and the 2025 plan without four rows."""
-    from dashboards import _data
+    from dashboards.store import current
 
     folder = tmp_path_factory.mktemp("two-plans")
     done = _publish(folder, {"plan-2025-draft.txt": v.without_rows(v.another_year(v.lines_of(), 2025), REMOVED)})
     assert done.returncode == 0, done.stderr[-2000:]
-    return _data.load_version((folder / "processed" / "current").resolve())
+    return current.load_version((folder / "processed" / "current").resolve())
 
 
 @pytest.fixture
 def served(two_plans, monkeypatch):
     """Pages, downloads and the sitemap answered from the two-plan snapshot."""
-    from dashboards import _data, _router
+    from dashboards.store import current
+    from dashboards.web import router
 
-    monkeypatch.setattr(_data, "_latest", lambda: two_plans)
-    _router.clear_page_cache()
+    monkeypatch.setattr(current, "_latest", lambda: two_plans)
+    router.clear_page_cache()
     yield two_plans
-    _router.clear_page_cache()
+    router.clear_page_cache()
 
 
 def _groups(tree) -> dict[str, list[tuple]]:
@@ -77,7 +78,7 @@ def _totals(tree) -> dict[str, str]:
     ("en", "From 2024 to 2025: {kept} measures carried over unchanged, 0 changed, 0 new, 4 dropped."),
 ])
 def test_plan_compare_lists_the_four_removed_rows_as_dropped(served, lang, summary):
-    from dashboards import plan_compare
+    from dashboards.pages import plan_compare
 
     measures = served["measures"]
     first = measures[measures["plan_year"] == 2024]["measure_id"].tolist()
@@ -98,7 +99,7 @@ def test_plan_compare_lists_the_four_removed_rows_as_dropped(served, lang, summa
 
 
 def test_plan_compare_goal_and_institution_filters_keep_their_measures(served):
-    from dashboards import plan_compare
+    from dashboards.pages import plan_compare
 
     links = served["measure_institutions"]
     dab = set(links[links["institution_code"] == "DAB"]["measure_id"])
@@ -113,7 +114,7 @@ def test_plan_compare_goal_and_institution_filters_keep_their_measures(served):
 
 @pytest.mark.parametrize("query", [{"goal": "II"}, {"institution": "DAB", "lang": "en"}, {}])
 def test_plan_compare_downloads_hold_exactly_the_listed_rows(served, dash_app, query):
-    from dashboards import plan_compare
+    from dashboards.pages import plan_compare
 
     listed = sorted(p for rows in _groups(plan_compare.layout(**query)).values() for p in rows)
     client = dash_app.server.test_client()
@@ -141,8 +142,8 @@ def test_plan_compare_downloads_hold_exactly_the_listed_rows(served, dash_app, q
 ])
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_plan_compare_bad_years_give_a_clear_page(served, dash_app, query, key, lang):
-    from dashboards import plan_compare
-    from dashboards._i18n import t
+    from dashboards.pages import plan_compare
+    from dashboards.i18n import t
 
     tree = plan_compare.layout(**query, lang=lang)
     text = words(tree)
@@ -153,7 +154,7 @@ def test_plan_compare_bad_years_give_a_clear_page(served, dash_app, query, key, 
 
 
 def test_plan_compare_two_plans_linked_from_plan_and_in_the_sitemap(served, dash_app):
-    from dashboards import plan
+    from dashboards.pages import plan
 
     assert "/plan/compare" in str(plan.layout(lang="en"))
     assert b"/plan/compare" in dash_app.server.test_client().get("/sitemap.xml").data
@@ -162,7 +163,7 @@ def test_plan_compare_two_plans_linked_from_plan_and_in_the_sitemap(served, dash
 def test_plan_page_shows_one_yearly_plan_at_a_time(served, dash_app):
     """With two plans, /plan is the latest plan's monitor and ?year= the other's: each year's measures
     and draft banner, never the two lists mixed."""
-    from dashboards import plan
+    from dashboards.pages import plan
 
     latest = words(plan.layout(lang="en"))
     older = words(plan.layout(year="2024", lang="en"))
@@ -177,9 +178,11 @@ def test_plan_page_shows_one_yearly_plan_at_a_time(served, dash_app):
 @pytest.mark.parametrize("lang, words_", [("bg", ("Публикуван е само един годишен план (2024)", "data/raw/plan/")),
                                           ("en", ("Only one yearly plan is published (2024)", "data/raw/plan/"))])
 def test_plan_compare_one_plan_says_so(dash_app, snap, lang, words_):
-    from dashboards import _router, plan, plan_compare
+    from dashboards.web import router
+    from dashboards.pages import plan
+    from dashboards.pages import plan_compare
 
-    _router.clear_page_cache()
+    router.clear_page_cache()
     text = words(plan_compare.layout(lang=lang))
     assert all(w in text for w in words_) and "python -m etl build" in text
     assert "/plan/compare" not in str(plan.layout(lang=lang))
@@ -236,7 +239,7 @@ def test_plan_compare_near_identical_measures_are_an_ambiguity_warning_in_the_bu
 
 def test_plan_compare_download_kind_has_no_embed(served, dash_app):
     """plan-compare is a list's download, not a chart: /embed/plan-compare is not found."""
-    from dashboards import embed
+    from dashboards.pages import embed
 
     assert embed.layout(chart_id="plan-compare").children[0].data.get("status") == 404
     assert dash_app.server.test_client().get("/embed/plan-compare").status_code == 404

@@ -13,7 +13,7 @@ def _changes(rows):
 
 
 def test_history_chain_follows_matched_pairs_only():
-    from dashboards._history import chain, links
+    from dashboards.store.history import chain, links
 
     back, forth = links(_changes([
         ("unchanged", "2024-001", "2025-001"), ("changed", "2025-001", "2026-003"), ("changed", "2025-001", "2026-003"),
@@ -26,7 +26,7 @@ def test_history_chain_follows_matched_pairs_only():
 
 
 def test_history_chain_stops_on_a_loop():
-    from dashboards._history import chain
+    from dashboards.store.history import chain
 
     assert chain({"b": "a", "a": "b"}, {"a": "b", "b": "a"}, "a") == ["b", "a"]
 
@@ -37,7 +37,7 @@ def _indicators(rows):
 
 
 def test_history_rows_keep_each_indicator_on_its_own_line():
-    from dashboards._history import history_rows
+    from dashboards.store.history import history_rows
 
     measures = pd.DataFrame({"measure_id": ["2024-005", "2025-004"], "plan_year": [2024, 2025]})
     rows = history_rows(_indicators([
@@ -57,8 +57,8 @@ def test_history_rows_keep_each_indicator_on_its_own_line():
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_measure_history_figure_one_panel_per_indicator(lang):
-    from dashboards._figures import measure_history_figure
-    from dashboards._history import history_rows
+    from dashboards.ui.figures import measure_history_figure
+    from dashboards.store.history import history_rows
 
     measures = pd.DataFrame({"measure_id": ["2024-005", "2025-004"], "plan_year": [2024, 2025]})
     rows = history_rows(_indicators([
@@ -78,15 +78,15 @@ def test_measure_history_figure_one_panel_per_indicator(lang):
 
 
 def test_measure_history_figure_with_no_numbers_says_so():
-    from dashboards._figures import measure_history_figure
-    from dashboards._history import HISTORY_COLUMNS
+    from dashboards.ui.figures import measure_history_figure
+    from dashboards.store.history import HISTORY_COLUMNS
 
     fig = measure_history_figure(pd.DataFrame(columns=HISTORY_COLUMNS), "en").to_plotly_json()
     assert fig["data"] == [] or all(not tr.get("y") for tr in fig["data"])
 
 
 def test_measure_page_in_one_plan_only_shows_no_history(dash_app):
-    from dashboards import measure
+    from dashboards.pages import measure
 
     assert "measure-history" not in str(measure.layout(measure_id="2024-038", lang="en"))
 
@@ -94,9 +94,11 @@ def test_measure_page_in_one_plan_only_shows_no_history(dash_app):
 RENDER = """
 import json, sys
 import app  # the Dash app first: pages register on it
-from dashboards import _data, institution, measure
+from dashboards.store import current
+from dashboards.pages import institution
+from dashboards.pages import measure
 from tests.conftest import text_of
-snap = _data.snapshot()
+snap = current.snapshot()
 changes = snap["measure_changes"]
 pair = changes[changes["change"] == "unchanged"].iloc[0]
 out = {"pair": [pair["from_measure_id"], pair["to_measure_id"]]}
@@ -139,7 +141,7 @@ def test_measure_page_shows_history_across_two_real_plans(tmp_path):
 
 
 def test_history_rows_line_is_the_plans_own_name_not_a_translation():
-    from dashboards._history import history_rows
+    from dashboards.store.history import history_rows
 
     measures = pd.DataFrame({"measure_id": ["2024-005", "2025-005"], "plan_year": [2024, 2025]})
     ind = _indicators([("2024-005", "5.", "Number of analyses prepared", 0, 1, None, "count", 9),
@@ -149,8 +151,8 @@ def test_history_rows_line_is_the_plans_own_name_not_a_translation():
 
 
 def test_measure_history_figure_title_in_english_is_the_translation_a_later_plan_lacks():
-    from dashboards._figures import measure_history_figure
-    from dashboards._history import history_rows
+    from dashboards.ui.figures import measure_history_figure
+    from dashboards.store.history import history_rows
 
     measures = pd.DataFrame({"measure_id": ["2024-005", "2025-005"], "plan_year": [2024, 2025]})
     ind = _indicators([("2024-005", "5.", "Number of analyses prepared", 0, 1, None, "count", 9),

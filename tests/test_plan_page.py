@@ -6,12 +6,12 @@ import pytest
 
 from tests.conftest import choose, components
 
-from dashboards._components.query import parse, search_of
+from dashboards.ui.params import parse, search_of
 
 
 @pytest.fixture(scope="module")
 def plan_page(dash_app):
-    from dashboards import plan
+    from dashboards.pages import plan
 
     return plan
 
@@ -45,7 +45,7 @@ def test_plan_page_rows_filtered_by_goal_institution_and_role(plan_page, snap):
 
 
 def test_plan_page_charted_indicators_share_one_scale(plan_page, snap):
-    from dashboards._queries import plan_indicators
+    from dashboards.store.plans import plan_indicators
 
     state = parse({"goal": "VII"}, plan_page.PARAMS)
     indicators = plan_indicators(snap, plan_page.selected_measures(snap, state), "bg")
@@ -105,7 +105,7 @@ def test_plan_page_grid_comes_as_data_after_the_charts(plan_page, snap):
 def test_plan_page_summaries_match_a_direct_count(plan_page, snap):
     """The per-goal table, the status counts and the totals (computed from per-version lists for
     speed) agree with counting the published tables directly."""
-    from dashboards._queries import budget_total, goal_status_counts, goal_summary, plan_indicators
+    from dashboards.store.plans import budget_total, goal_status_counts, goal_summary, plan_indicators
 
     for query in ({}, {"goal": "II"}, {"inst": "DAB", "role": "responsible"}, {"q": "обучения"}, {"due": "open"}):
         state = parse(query, plan_page.PARAMS)

@@ -12,7 +12,7 @@ def _measures(rows):
 
 
 def test_counts_per_year_counts_each_year_and_role_apart(dash_app):
-    from dashboards.institution import counts_per_year
+    from dashboards.pages.institution import counts_per_year
 
     measures = _measures([
         (2024, "2024-001", 100.0, None), (2024, "2024-002", 50.0, "2024-001"), (2024, "2024-003", float("nan"), None),
@@ -28,7 +28,7 @@ def test_counts_per_year_counts_each_year_and_role_apart(dash_app):
 
 
 def test_counts_per_year_of_a_year_without_its_measures_is_zero(dash_app):
-    from dashboards.institution import counts_per_year
+    from dashboards.pages.institution import counts_per_year
 
     got = counts_per_year(_measures([(2024, "2024-001", 1.0, None), (2025, "2025-001", 2.0, None)]),
                           responsible={"2025-001"}, partner=set())
@@ -36,7 +36,7 @@ def test_counts_per_year_of_a_year_without_its_measures_is_zero(dash_app):
 
 
 def test_institution_page_shows_counts_per_year_in_both_languages(dash_app, snap):
-    from dashboards import institution
+    from dashboards.pages import institution
 
     links = snap["measure_institutions"]
     responsible = int(((links["institution_code"] == "DAB") & (links["role"] == "responsible")).sum())

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import pytest
 from openpyxl import load_workbook
 
-from dashboards import _data
+from dashboards.store import current
 from tests.conftest import text_of
 from tests.test_import_eurostat_enforcement import sdmx_file
 from tests.test_template import MOI_ROWS, _fill
@@ -39,16 +39,16 @@ def published(snap, fresh_data_dir, monkeypatch):
     wb = load_workbook(template)
     _fill(wb["observations"], MOI_ROWS)
     wb.save(template)
-    monkeypatch.setattr(_data, "CHECK_SECONDS", 0)
-    _data.reset()
+    monkeypatch.setattr(current, "CHECK_SECONDS", 0)
+    current.reset()
     build()
-    yield _data.snapshot()
-    _data.reset()   # the next test reloads the session's data
+    yield current.snapshot()
+    current.reset()   # the next test reloads the session's data
 
 
 def test_returns_page_embedded_data_names_what_an_update_adds(dash_app, snap):
-    from dashboards import statistics
-    from dashboards._returns import return_rate_rows, upcoming_series
+    from dashboards.pages import statistics
+    from dashboards.ui.returns import return_rate_rows, upcoming_series
     from etl.statistics.registry import registry
 
     present = set(snap["observations"]["series"].astype(str))
@@ -66,8 +66,8 @@ def test_returns_page_embedded_data_names_what_an_update_adds(dash_app, snap):
 
 
 def test_returns_page_rate_from_published_files(published, dash_app):
-    from dashboards import statistics
-    from dashboards._returns import return_rate_rows, upcoming_series
+    from dashboards.pages import statistics
+    from dashboards.ui.returns import return_rate_rows, upcoming_series
 
     rows = return_rate_rows(published, "en")
     assert rows["year"].tolist() == [2021, 2022, 2023]
@@ -93,14 +93,14 @@ def test_returns_page_rate_from_published_files(published, dash_app):
         (r.year, r.ordered, r.returned, round(r.rate, 1)) for r in rows.itertuples()]
     xlsx = client.get("/download/statistics-returns-rate.xlsx?lang=bg")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
-    from dashboards import embed
+    from dashboards.pages import embed
 
     embedded = text_of(embed.layout(chart_id="statistics-returns-rate", lang="en"))
     assert "not a cohort" in embedded and "/statistics/returns" in embedded
 
 
 def test_staff_refresh_fills_returns_and_readmissions(published, dash_app):
-    from dashboards import statistics
+    from dashboards.pages import statistics
 
     text = text_of(statistics.layout(theme="returns", lang="en", series="returns_by_country_of_return",
                                      by="category"))
@@ -114,7 +114,7 @@ def test_staff_refresh_fills_returns_and_readmissions(published, dash_app):
 
 
 def test_return_rate_figure_pure():
-    from dashboards._returns import return_rate_figure
+    from dashboards.ui.returns import return_rate_figure
 
     rows = pd.DataFrame({"year": [2022, 2023], "ordered": [4980.0, 4230.0], "returned": [1405.0, 1230.0],
                          "rate": [1405 / 4980 * 100, 1230 / 4230 * 100], "flag_ordered": [None, "provisional"],

@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from dashboards import _data
-from dashboards._i18n import t
+from dashboards.store import current
+from dashboards.i18n import t
 from etl.schemas import FLAGS, TABLES, arrow_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -33,17 +33,17 @@ def scaled(data_dir, dash_app, tmp_path_factory):
     version = synthetic.build(ROWS, out, data_dir, log=lambda message: None)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MIGDASH_DATA_DIR", str(out))
-        _data.reset()
-        snap = _data.snapshot()
+        current.reset()
+        snap = current.snapshot()
         assert snap.version == version
         published = pq.read_table(snap.folder / "observations.parquet").to_pandas()
         yield snap, published, dash_app.server.test_client()
-    _data.reset()  # the rest of the suite reloads the session's data
+    current.reset()  # the rest of the suite reloads the session's data
 
 
 def reference_select(obs: pd.DataFrame, series: str, by, years, lang: str, top: int = 8):
     """The chart rows as plain pandas gives them from the published rows (the pages' contract)."""
-    from dashboards._stats import OTHER, value_label
+    from dashboards.store.stats import OTHER, value_label
 
     obs = obs[obs["series"] == series]
     if years:
@@ -116,7 +116,7 @@ def test_scale_held_compactly_and_rebuilt_exactly(scaled):
 
 
 def test_scale_chart_rows_are_the_published_rows(scaled):
-    from dashboards._stats import breakdowns_for, select, year_span
+    from dashboards.store.stats import breakdowns_for, select, year_span
 
     snap, published, _ = scaled
     for series in synthetic.SPECS:
@@ -143,8 +143,8 @@ API_QUERIES = ["", "?series=readmissions&year=2024", "?series=asylum_applicants&
 
 @pytest.mark.parametrize("query", API_QUERIES)
 def test_scale_api_answers_as_plain_pandas(scaled, query):
-    from dashboards._api import query_table
-    from dashboards._export import to_json
+    from dashboards.web.api import query_table
+    from dashboards.store.export import to_json
 
     snap, published, client = scaled
     body = client.get(f"/api/v1/observations.json{query}").get_json()

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboards import _search
+from dashboards.store import site_search
 from etl import paths, search_index
 from etl.publish import MANIFEST, verify
 from tests.conftest import components, words
@@ -42,7 +42,7 @@ def test_short_i_is_y_and_stress_marks_fold_away(written, expected):
     ["трафик", "трафи́к", "ТРАФѝК", "trafik"],
 ])
 def test_spellings_of_one_word_find_the_same_results(snap, variants):
-    found = [{k: keys(_search.search(v, "bg", snap), k) for k in search_index.KINDS} for v in variants]
+    found = [{k: keys(site_search.search(v, "bg", snap), k) for k in search_index.KINDS} for v in variants]
     assert any(found[0].values()), variants[0]
     assert all(f == found[0] for f in found), variants
 
@@ -67,7 +67,7 @@ def test_index_is_part_of_the_published_version(snap):
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_cyrillic_and_latin_find_the_same_trafficking_results(snap, lang):
-    cyrillic, latin = _search.search("трафик", lang, snap), _search.search("trafik", lang, snap)
+    cyrillic, latin = site_search.search("трафик", lang, snap), site_search.search("trafik", lang, snap)
     assert cyrillic["groups"] == latin["groups"]
     assert "/statistics/trafficking" in keys(cyrillic, "page")
     measures = keys(cyrillic, "measure")
@@ -78,29 +78,29 @@ def test_cyrillic_and_latin_find_the_same_trafficking_results(snap, lang):
 
 
 def test_abbreviation_finds_the_institution_and_its_measures(snap):
-    result = _search.search("ДАБ", "en", snap)
+    result = site_search.search("ДАБ", "en", snap)
     assert "DAB" in keys(result, "institution")
     links = snap["measure_institutions"]
     own = set(links[links["institution_code"] == "DAB"]["measure_id"])
     assert own & set(keys(result, "measure"))
-    assert _search.search("DAB", "en", snap)["groups"] == result["groups"]
+    assert site_search.search("DAB", "en", snap)["groups"] == result["groups"]
     title = next(r["title"] for r in result["groups"]["institution"] if r["key"] == "DAB")
     assert "State Agency for Refugees" in title
 
 
 def test_stems_meet(snap):
-    assert keys(_search.search("деца", "bg", snap), "measure") == keys(_search.search("децата", "bg", snap), "measure")
-    assert keys(_search.search("непридружени деца", "bg", snap), "measure")
+    assert keys(site_search.search("деца", "bg", snap), "measure") == keys(site_search.search("децата", "bg", snap), "measure")
+    assert keys(site_search.search("непридружени деца", "bg", snap), "measure")
 
 
 def test_snippet_marks_the_matched_words():
-    parts = _search.snippet("Мерки срещу трафика на хора и <script>alert(1)</script>", ["trafik", "script"])
+    parts = site_search.snippet("Мерки срещу трафика на хора и <script>alert(1)</script>", ["trafik", "script"])
     assert ("трафика", True) in parts and ("script", True) in parts
     assert ("Мерки", False) in parts
 
 
 def test_search_page_groups_results_with_highlights(dash_app):
-    from dashboards import search
+    from dashboards.pages import search
 
     tree = search.layout(q="трафик", lang="en")
     text = words(tree)
@@ -127,7 +127,7 @@ def test_absurd_queries_give_a_clear_page(dash_app, query):
         api = client.get("/api/v1/search.json", query_string={"q": query, "lang": "en"})
         assert api.status_code == 200, api.data
         assert len(api.get_json()["query"]) <= search_index.MAX_QUERY_CHARS
-    from dashboards import search
+    from dashboards.pages import search
 
     text = words(search.layout(q=query))
     assert "Търсене" in text and ("резултат" in text.lower() or "Въведете" in text or "думи" in text)
@@ -137,7 +137,7 @@ def test_api_returns_the_same_results_as_data(dash_app, snap):
     body = dash_app.server.test_client().get("/api/v1/search.json?q=trafik&lang=en").get_json()
     assert body["version"] == snap.version and body["terms"] == ["trafik"]
     groups = {g["kind"]: g for g in body["groups"]}
-    assert [r["key"] for r in groups["measure"]["results"]] == keys(_search.search("trafik", "en", snap), "measure")
+    assert [r["key"] for r in groups["measure"]["results"]] == keys(site_search.search("trafik", "en", snap), "measure")
     assert any(part[1] for part in groups["measure"]["results"][0]["snippet"])
     assert groups["page"]["results"][0]["url"].endswith("lang=en")
 
@@ -147,7 +147,7 @@ def test_every_page_has_a_header_search_form_that_works_without_javascript(dash_
     for path in ("/", "/plan", "/about?lang=en"):
         response = client.get(path)
         assert response.status_code == 200
-    from dashboards import about
+    from dashboards.pages import about
 
     forms = [c for c in components(about.layout(lang="en")) if type(c).__name__ == "Form" and c.action == "/search"]
     assert forms and forms[0].method == "get"
@@ -161,8 +161,8 @@ def test_sitemap_lists_search(dash_app):
 
 
 def test_missing_index_is_a_clear_message(snap, monkeypatch, dash_app):
-    monkeypatch.setattr(_search, "_connection", lambda version: None)
-    from dashboards import search
+    monkeypatch.setattr(site_search, "_connection", lambda version: None)
+    from dashboards.pages import search
 
     assert "не е достъпно" in words(search.layout(q="трафик"))
     assert dash_app.server.test_client().get("/api/v1/search.json?q=x").status_code == 503
@@ -175,7 +175,7 @@ def test_an_over_long_search_address_is_redirected_to_the_cut_query(dash_app, qu
     what is searched (within the bound, the language kept), then a page saying so — never 414."""
     from urllib.parse import parse_qs, urlsplit
 
-    from dashboards._server import MAX_QUERY_BYTES
+    from dashboards.web.server import MAX_QUERY_BYTES
 
     client = dash_app.server.test_client()
     response = client.get("/search", query_string={"q": query, **({"lang": lang} if lang != "bg" else {})})

@@ -8,7 +8,7 @@ import re
 import openpyxl
 import pytest
 
-from dashboards import _site
+from dashboards import site
 
 SITE = "https://migration.example.bg"
 
@@ -62,13 +62,13 @@ def test_site_url_configured_is_the_base_of_every_link(client, monkeypatch):
 def test_site_url_defaults_and_parsing(monkeypatch):
     monkeypatch.delenv("MIGDASH_TRUSTED_HOSTS", raising=False)
     monkeypatch.setenv("MIGDASH_SITE_URL", "https://Data.Example.org:8443/")
-    assert _site.site_url() == "https://Data.Example.org:8443"
-    assert _site.trusted_hosts() == ["localhost", "127.0.0.1", "::1", "data.example.org"]
-    assert _site.is_trusted("data.example.org:8443") and _site.is_trusted("127.0.0.1:58450")
-    assert _site.is_trusted("[::1]:80") and not _site.is_trusted("example.org") and not _site.is_trusted("")
+    assert site.site_url() == "https://Data.Example.org:8443"
+    assert site.trusted_hosts() == ["localhost", "127.0.0.1", "::1", "data.example.org"]
+    assert site.is_trusted("data.example.org:8443") and site.is_trusted("127.0.0.1:58450")
+    assert site.is_trusted("[::1]:80") and not site.is_trusted("example.org") and not site.is_trusted("")
     for bad in ("javascript:alert(1)", "migration.example.bg", "https://x.example/?a=1", "//x.example"):
         monkeypatch.setenv("MIGDASH_SITE_URL", bad)
-        assert _site.site_url() == "", bad
+        assert site.site_url() == "", bad
 
 
 def _about_sheet(data: bytes) -> dict:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards._components.query import parse
+from dashboards.ui.params import parse
 from tests.conftest import components, text_of, words
 
 
 @pytest.fixture(scope="module")
 def stats(dash_app):
-    from dashboards import home, statistics
+    from dashboards.pages import home
+    from dashboards.pages import statistics
 
     return statistics, home
 
@@ -66,7 +67,7 @@ def test_statistics_summary_reads_as_sentences(stats, snap, lang, sentence):
 
 
 def test_statistics_empty_state_names_the_years(stats, snap):
-    from dashboards._figures import statistics_figure
+    from dashboards.ui.figures import statistics_figure
 
     fig = statistics_figure(snap["observations"].iloc[0:0], {"empty_message": "No data for 2019–2019 in this source."}, "en")
     assert fig.layout.annotations[0].text == "No data for 2019–2019 in this source."
@@ -106,7 +107,7 @@ def test_home_trend_pictures_say_what_they_show(stats, snap, lang):
     pictures = [c for c in components(home.layout(lang=lang)) if isinstance(c, html.Img) and "sparkline" in c.className]
     assert len(pictures) >= 4 and expected in [p.alt for p in pictures]
     assert all(p.src.startswith("data:image/svg+xml,") for p in pictures)
-    from dashboards._static_html import to_html  # and in the page before scripts run, with its text
+    from dashboards.web.static_html import to_html  # and in the page before scripts run, with its text
     assert f'alt="{expected}"' in to_html(home.layout(lang=lang)).replace("&#x27;", "'")
 
 
@@ -115,7 +116,7 @@ def test_home_theme_links_say_where_they_lead(stats, lang):
     """Each card's link names its figure (for screen readers and search engines, not only 'More')."""
     from dash import dcc
 
-    from dashboards._i18n import t
+    from dashboards.i18n import t
 
     _, home = stats
     links = [words(c) for c in components(home.layout(lang=lang))

@@ -50,7 +50,7 @@ def check_versions(installed: dict[str, str] | None = None) -> None:
 
 
 # --- 1. Dash's scripts written inert, loaded after the first paint ----------------------------
-# The page is already in the document as HTML (dashboards/_router.prerendered_entry), so nothing
+# The page is already in the document as HTML (dashboards/web/router.prerendered_entry), so nothing
 # needs to wait for Dash's scripts, nor should they take the network from the stylesheets and fonts
 # of the first paint on a slow connection. Dash has no public hook for its script tags: its private
 # `_generate_scripts_html` is overridden (ScriptsAfterPaint) and RENDERER loads them in order.
@@ -153,7 +153,7 @@ def install_fast_json() -> None:
 
 # --- 3. Dash Pages' router, used on the server for the first response -------------------------
 # Dash Pages sends an empty page container and fills it by a callback once the browser has loaded
-# (one more round trip before the first chart). dashboards/_router.py renders the page into the
+# (one more round trip before the first chart). dashboards/web/router.py renders the page into the
 # container in the layout response instead. That needs Pages' private URL helpers (to find the
 # page and its variables as the router callback would) and its private container ids (the router
 # callback's inputs and outputs), which Dash builds only when no layout of its own is given.
@@ -190,8 +190,8 @@ def finish_setup(server) -> None:
 # --- 5. plotly.js: a smaller bundle at dcc.Graph's address ------------------------------------
 # dcc.Graph loads the full plotly.js bundle from this path (plotly's package data, no fingerprint).
 # Every chart here is a bar or scatter chart: a bundle of plotly.js's core and bar trace, of the
-# plotly package's plotly.js version, is served there instead (dashboards/_server.py; built by
-# scripts/build-plotly, kept in dashboards/vendor/ with its licence).
+# plotly package's plotly.js version, is served there instead (dashboards/web/server.py; built by
+# scripts/build-plotly, kept in dashboards/web/vendor/ with its licence).
 PLOTLY_PATH = re.compile(r"^/_dash-component-suites/plotly/package_data/plotly(\.v[\w]+)?\.min\.js$")
 
 

@@ -1,0 +1,13 @@
+"""Any unknown address: a 404 page in the language of the URL."""
+from __future__ import annotations
+
+import dash
+
+from dashboards.ui.components.common import not_found
+from dashboards.ui.params import parse
+
+dash.register_page(__name__, path="/404", title="404")
+
+
+def layout(**query):
+    return not_found(parse(query, [])["lang"], "/404", query)

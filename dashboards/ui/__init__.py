@@ -1,0 +1,1 @@
+"""What pages are built of: components, figures, chart tools, text summaries."""

@@ -1,0 +1,1 @@
+"""Layout pieces shared by pages: the shell, chart blocks, deferred sections."""
