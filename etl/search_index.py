@@ -228,7 +228,7 @@ PAGE_KEYS = [
 
 
 def site_pages() -> list[dict]:
-    from dashboards._i18n import catalogue
+    from dashboards.i18n import catalogue
 
     bg, en = catalogue("bg"), catalogue("en")
     out = []
