@@ -296,7 +296,7 @@ def query_table(frame: pd.DataFrame, table_name: str, params, compact=None) -> t
     """One page of a published table: (rows of the page, rows matching, offset of the next page or None).
 
     Pure: the frame is not changed. Raises ApiError for a bad parameter. `compact` (a
-    `dashboards.store.current.Compact`) when `frame` is a table held compactly: the query then runs on its
+    `dashboards.store.compact.Compact`) when `frame` is a table held compactly: the query then runs on its
     codes, and only the rows of the page are turned into their published form.
     """
     query = parse_query(table_name, params)
