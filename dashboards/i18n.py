@@ -11,39 +11,21 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from babel.dates import format_date as _format_date
 from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
+
+from etl.contract import catalogue
 
 LANGS = ("bg", "en")
 DEFAULT_LANG = "bg"
 LOCALES = {"bg": "bg_BG", "en": "en_GB"}
-FOLDER = Path(__file__).with_name("locales")
 log = logging.getLogger(__name__)
 
 
 def lang_of(value) -> str:
     """A language code from user input (query string): anything unknown means Bulgarian."""
     return value if value in LANGS else DEFAULT_LANG
-
-
-@lru_cache(maxsize=None)
-def catalogue(lang: str) -> dict[str, str]:
-    data = yaml.safe_load((FOLDER / f"{lang}.yml").read_text(encoding="utf-8")) or {}
-    flat: dict[str, str] = {}
-
-    def walk(prefix: str, node) -> None:
-        for key, value in node.items():
-            full = f"{prefix}.{key}" if prefix else str(key)
-            if isinstance(value, dict):
-                walk(full, value)
-            else:
-                flat[full] = str(value)
-
-    walk("", data)
-    return flat
 
 
 def t(key: str, lang: str, **values) -> str:

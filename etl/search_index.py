@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.interface_text import catalogue
+
 FILENAME = "search.sqlite"
 KINDS = ("page", "measure", "series", "institution", "glossary")
 
@@ -228,8 +230,6 @@ PAGE_KEYS = [
 
 
 def site_pages() -> list[dict]:
-    from dashboards.i18n import catalogue
-
     bg, en = catalogue("bg"), catalogue("en")
     out = []
     for path, title, lead in PAGE_KEYS:

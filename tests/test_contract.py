@@ -11,9 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # etl modules the contract is made of: declarations and pure functions, no step
-CONTRACT = {"etl", "etl.contract", "etl.paths", "etl.schemas", "etl.search_index"}
-# not yet behind the contract (issue 16): the returns page's declared series, imported when it is drawn
-NOT_YET = {"dashboards/ui/returns.py": {"etl.sources.eurostat", "etl.statistics.registry"}}
+CONTRACT = {"etl", "etl.contract", "etl.interface_text", "etl.paths", "etl.schemas", "etl.search_index"}
 
 
 def test_contract_importing_the_app_imports_no_etl_step(data_dir):
@@ -41,7 +39,7 @@ def test_contract_is_the_only_etl_module_the_web_imports():
             etl = {n for n in names if n == "etl" or n.startswith("etl.")} - {"etl.contract"}
             if etl:
                 found.setdefault(str(path.relative_to(ROOT)), set()).update(etl)
-    assert found == NOT_YET
+    assert found == {}
 
 
 def test_contract_imports_no_step():
@@ -53,3 +51,17 @@ def test_contract_imports_no_step():
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("etl"):
                 modules = {node.module} if node.module != "etl" else {f"etl.{a.name}" for a in node.names}
                 assert modules <= CONTRACT, (name, modules)
+
+
+def test_contract_reads_the_declarations_the_build_checks():
+    """The returns page lists series a yearly update will add from the contract's reading of the two
+    YAML files; it must agree with what the build's own registry and importer mapping declare."""
+    from etl.contract import declared_series, eurostat_datasets
+    from etl.sources.eurostat import mapping
+    from etl.statistics.registry import registry
+
+    declared = registry()
+    assert [s["series"] for s in declared_series()] == list(declared)
+    assert all(s["theme"] == declared[s["series"]].theme and s["name_en"] == declared[s["series"]].name_en
+               and s["institution_code"] == declared[s["series"]].institution_code for s in declared_series())
+    assert eurostat_datasets() == {d: spec["series"] for d, spec in mapping()["datasets"].items()}

@@ -17,6 +17,7 @@ from dashboards.store.current import Snapshot
 from dashboards.ui.figures import HOVER_NUMBER, THEME_COLOURS, base_layout, empty_figure, figure
 from dashboards.i18n import number, t
 from dashboards.store.stats import PAGES, select, series_of_page
+from etl.contract import declared_series, eurostat_datasets
 
 ORDERED, RETURNED = "tcn_ordered_to_leave", "tcn_returned_following_order"
 RATE_CHART = "statistics-returns-rate"
@@ -30,18 +31,16 @@ def upcoming_series(snap: Snapshot, page: str, lang: str) -> list[dict]:
 
 
 def _upcoming(snap: Snapshot, page: str, lang: str) -> list[dict]:
-    from etl.sources.eurostat import mapping
-    from etl.statistics.registry import registry
-
     present = set(series_of_page(snap, page)["series"])
     datasets: dict[str, list[str]] = {}
-    for dataset, spec in mapping()["datasets"].items():
-        datasets.setdefault(spec["series"], []).append(dataset)
+    for dataset, series in eurostat_datasets().items():
+        datasets.setdefault(series, []).append(dataset)
     institutions = dict(zip(snap["institutions"]["code"],
                             snap["institutions"]["name_en" if lang == "en" else "name_bg"]))
     out = []
-    for code, s in registry().items():
-        if s.theme not in PAGES[page]["themes"] or code in present:
+    for s in declared_series():
+        code = s["series"]
+        if s["theme"] not in PAGES[page]["themes"] or code in present:
             continue
         command = None
         if code in datasets:
@@ -49,8 +48,8 @@ def _upcoming(snap: Snapshot, page: str, lang: str) -> list[dict]:
             command = f"python -m etl fetch eurostat {datasets[code][0]}"
         else:
             source = t("stats.upcoming_staff", lang,
-                       institution=institutions.get(s.institution_code, s.institution_code or "—"))
-        out.append({"series": code, "name": s.name_en if lang == "en" else s.name_bg, "source": source,
+                       institution=institutions.get(s["institution_code"], s["institution_code"] or "—"))
+        out.append({"series": code, "name": s["name_en" if lang == "en" else "name_bg"], "source": source,
                     "command": command})
     return out
 
