@@ -11,15 +11,15 @@ from html import escape
 from dash import ClientsideFunction, Input, Output, State, clientside_callback
 from flask import g, request
 
+from dashboards.i18n import lang_of, t
+from dashboards.site import base_url, feed_href
+from dashboards.web import dash_compat
 from dashboards.web.api import api_blueprint
 from dashboards.web.downloads import downloads_blueprint
+from dashboards.web.feed import feed_blueprint
 from dashboards.web.guard import install as install_request_guards
-from dashboards.web.feed import feed_blueprint, feed_href
-from dashboards.i18n import lang_of, t
 from dashboards.web.router import guard_layouts, prerendered_entry, serve_layout
-from dashboards.site import base_url
 from dashboards.web.server import install as install_server_behaviour
-from dashboards.web import dash_compat
 
 dash_compat.check_versions()  # the patches below were written for one dash and plotly
 

@@ -66,3 +66,8 @@ def base_url() -> str:
         return request.host_url
     except RuntimeError:  # outside a request (tests, scripts)
         return ""
+
+
+def feed_href(lang: str) -> str:
+    """The address of the feed of data updates in a language (every page's head names it; /data links it)."""
+    return "/data/feed.atom" + ("?lang=en" if lang == "en" else "")

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, request
 
 from dashboards.store import current
 from dashboards import site
+from dashboards.site import feed_href  # noqa: F401  (moved to site.py; pages/data.py still imports it from here)
 from dashboards.i18n import lang_of, number, t
 from etl.contract import MANIFEST, paths
 
@@ -125,10 +126,6 @@ def feed_xml(snap, base: str, lang: str, series: str | None = None) -> bytes:
         ET.SubElement(entry, "updated").text = manifest.get("published") or "1970-01-01T00:00:00+00:00"
         ET.SubElement(entry, "summary").text = summary_text(mine, manifest, lang)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
-
-
-def feed_href(lang: str) -> str:
-    return "/data/feed.atom" + ("?lang=en" if lang == "en" else "")
 
 
 @feed_blueprint.route("/data/feed.atom")
