@@ -38,81 +38,6 @@ window.migdash.toSearch = function (names, defaults, values, search) {
   });
 })();
 
-/* Charts (dcc.Graph), as Dash draws them, with two changes. Called just before Dash starts.
-   - Dash draws a chart only once plotly.js has loaded; until then it shows an empty "pending" box
-     with no height, so everything below the chart would jump up when the live page replaces the
-     prerendered one (which keeps the chart's height) and down again when the chart is drawn. Charts
-     sit in a box holding their figure's height.
-   - Charts are drawn one after another, each when it comes within a screen of the window (or the
-     page is printed), as browsers do with images marked loading=lazy. Drawn all at once, in one
-     long task, the charts of a long page held up the first one; and on a phone plotly.js is not even
-     fetched for a page whose charts are all below its filters. Titles, summaries and table views
-     are there all along. */
-window.migdash.wrapCharts = function () {
-  const dcc = window.dash_core_components;
-  if (!dcc || !dcc.Graph || dcc.Graph.migdashSized) return;
-  const Graph = dcc.Graph;
-  function margin() { return Math.max(window.innerHeight, 400); }
-  function near(el) {
-    const box = el.getBoundingClientRect();
-    return box.bottom >= -margin() && box.top <= window.innerHeight + margin();  // hidden boxes are 0,0: near
-  }
-  const drawing = new Map();  // chart box -> when its drawing began
-  function busy() {
-    drawing.forEach(function (since, el) {
-      if (!el.isConnected || el.querySelector(".main-svg") || Date.now() - since > 2000) drawing.delete(el);
-    });
-    return drawing.size > 0;
-  }
-  function draw(el, show) {   // now if no other chart is being drawn, else once it has been
-    el.setAttribute("data-chart-queued", "");
-    if (!busy()) { drawing.set(el, Date.now()); show(); } else setTimeout(function () { draw(el, show); }, 30);
-  }
-  // Printing draws every chart not drawn yet, at once (React's flushSync: before the page is laid out
-  // for print; a chart whose plotly.js is still loading may miss it).
-  let printing = false;
-  const waiting = new Set();   // how to show each chart not shown yet
-  window.addEventListener("beforeprint", function () {
-    printing = true;
-    const all = function () { waiting.forEach(function (show) { show(); }); };
-    if (window.ReactDOM && window.ReactDOM.flushSync) window.ReactDOM.flushSync(all); else all();
-  });
-  window.addEventListener("afterprint", function () { printing = false; });
-  function SizedGraph(props) {
-    const layout = props.figure && props.figure.layout;
-    const height = layout && layout.height;
-    const box = React.useRef(null);
-    const lazy = Boolean(height && window.IntersectionObserver);
-    const [shown, setShown] = React.useState(!lazy || printing);
-    React.useLayoutEffect(function () {  // before the first paint: the first chart near is not delayed
-      if (shown || !lazy) return undefined;
-      const el = box.current;
-      let done = false;
-      function show() { if (!done) { done = true; waiting.delete(show); setShown(true); } }
-      waiting.add(show);
-      let observer = null;
-      if (near(el)) draw(el, show);
-      else {
-        observer = new IntersectionObserver(function (entries) {
-          if (entries.some(function (e) { return e.isIntersecting; })) { observer.disconnect(); draw(el, show); }
-        }, {rootMargin: margin() + "px 0px"});
-        observer.observe(el);
-      }
-      return function () { done = true; waiting.delete(show); if (observer) observer.disconnect(); };
-    }, [shown, lazy]);   // lazy: the box comes and goes with the figure's height
-    if (!height) return React.createElement(Graph, props);
-    const inner = shown ? React.createElement(Graph, props) :
-      React.createElement("div", {className: props.className, "data-chart-waiting": props.id || ""});
-    return React.createElement("div", {ref: box, className: "chart-box", style: {minHeight: height + "px"}}, inner);
-  }
-  Object.getOwnPropertyNames(Graph).forEach(function (key) {  // defaultProps, propTypes, Dash's readiness
-    if (["length", "name", "prototype", "arguments", "caller"].indexOf(key) < 0) SizedGraph[key] = Graph[key];
-  });
-  SizedGraph.migdashSized = true;
-  // Dash looks a component up by name in its library's object when it draws it
-  window.dash_core_components = Object.assign({}, dcc, {Graph: SizedGraph});
-};
-
 /* Page title and <html lang> follow the page the server rendered. */
 window.dash_clientside = window.dash_clientside || {};
 window.dash_clientside.migdash = {
@@ -136,56 +61,6 @@ if (document.fonts && document.fonts.ready) {
     });
   });
 }
-
-/* AG Grid is 1.3 MB of script that only the plan's measures table uses, and only on wide screens
-   (phones get a list). The page carries the bundle's address instead of the bundle; this stand-in
-   for dash_ag_grid.AgGrid loads it once the grid's place is visible, then draws the real grid with
-   the same props. Until then it keeps the grid's box, so nothing moves. */
-(function () {
-  const source = document.getElementById("migdash-grid-bundle");
-  if (window.dash_ag_grid || !source) return;
-  const src = JSON.parse(source.textContent);
-  let loading = null;
-  function load() {
-    if (!loading) {
-      loading = new Promise(function (resolve, reject) {
-        const script = document.createElement("script");
-        script.src = src;
-        script.onload = resolve;
-        script.onerror = function () { loading = null; reject(new Error("could not load " + src)); };
-        document.head.appendChild(script);
-      });
-    }
-    return loading;
-  }
-  function LazyAgGrid(props) {
-    const box = React.useRef(null);
-    const [ready, setReady] = React.useState(false);
-    React.useEffect(function () {
-      if (ready) return undefined;
-      const el = box.current;
-      let done = false;
-      let observer = null;
-      function start() {
-        if (done || !(el.offsetWidth || el.offsetHeight)) return;  // hidden (e.g. on a phone): wait
-        done = true;
-        if (observer) observer.disconnect();
-        load().then(function () { setReady(true); });
-      }
-      if (window.ResizeObserver) {
-        observer = new ResizeObserver(start);
-        observer.observe(el);
-      }
-      start();
-      return function () { done = true; if (observer) observer.disconnect(); };
-    }, [ready]);
-    const Grid = window.dash_ag_grid && window.dash_ag_grid.AgGrid;
-    if (ready && Grid && Grid !== LazyAgGrid) return React.createElement(Grid, props);
-    return React.createElement("div", {ref: box, className: props.className, style: props.style,
-                                       "data-grid-placeholder": "", "aria-hidden": "true"});
-  }
-  window.dash_ag_grid = {AgGrid: LazyAgGrid};
-})();
 
 /* AG Grid cell renderers (dash-ag-grid looks them up here). A plain link renders at once, so
    rows with wrapped text get their height right on the first draw. */

@@ -207,3 +207,35 @@ def test_dash_compat_browser_store_not_changed_once_per_component(dash_app, dash
         choose(dash_duo, "#plan-goal", goal)
         dash_duo.wait_for_text_to_equal("#plan-count", count, timeout=10)
     assert dash_duo.get_logs() == []
+
+
+def test_dash_compat_js_written_for_the_installed_versions():
+    """assets/dash-compat.js checks in the browser the versions its patches were written for."""
+    import dash
+    import dash_ag_grid
+    from plotly.offline import get_plotlyjs_version
+
+    text = (ROOT / "assets" / "dash-compat.js").read_text()
+    written = json.loads(re.search(r"const WRITTEN_FOR = (\{[^}]*\});", text).group(1))
+    assert written == {"dash": dash.__version__, "plotly.js": get_plotlyjs_version(),
+                       "dash-ag-grid": dash_ag_grid.__version__}
+
+
+@pytest.mark.browser
+def test_dash_compat_browser_versions_checked_silently_and_warned_when_they_differ(dash_app, dash_duo, server_port):
+    dash_duo.start_server(dash_app, port=server_port, start_timeout=15)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/statistics/protection")
+    dash_duo.wait_for_element("#statistics-protection-graph .main-svg", timeout=15)
+    driver = dash_duo.driver
+    compat = "window.migdash.compat"
+    seen = driver.execute_script(f"return {compat}.seen")
+    written = driver.execute_script(f"return {compat}.WRITTEN_FOR")
+    assert seen == written   # each checked when it arrived (the grid: its address), and the same
+    warnings = driver.execute_script(f"""
+        var out = []; var warn = console.warn; console.warn = function (m) {{ out.push(m); }};
+        delete {compat}.seen["dash-ag-grid"];
+        var ok = {compat}.check("dash-ag-grid", "99.0.0"); console.warn = warn;
+        return [ok, out];""")
+    assert warnings[0] is False and len(warnings[1]) == 1
+    assert "dash-ag-grid 35.3.0" in warnings[1][0] and "dash-ag-grid 99.0.0" in warnings[1][0]
+    assert dash_duo.get_logs() == []
