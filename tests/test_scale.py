@@ -143,7 +143,7 @@ API_QUERIES = ["", "?series=readmissions&year=2024", "?series=asylum_applicants&
 
 @pytest.mark.parametrize("query", API_QUERIES)
 def test_scale_api_answers_as_plain_pandas(scaled, query):
-    from dashboards.web.api import query_table
+    from dashboards.store.query import query_table
     from dashboards.store.export import to_json
 
     snap, published, client = scaled
