@@ -46,16 +46,17 @@ def test_plan_page_rows_filtered_by_goal_institution_and_role(plan_page, snap):
 
 def test_plan_page_charted_indicators_share_one_scale(plan_page, snap):
     from dashboards.store.plans import plan_indicators
+    from dashboards.ui import indicator_targets
 
     state = parse({"goal": "VII"}, plan_page.PARAMS)
     indicators = plan_indicators(snap, plan_page.selected_measures(snap, state), "bg")
-    rows = plan_page.dumbbell_rows(indicators, "bg")
+    rows = indicator_targets.dumbbell_rows(indicators, "bg")
     # every charted indicator has a numeric baseline and a different numeric target
     assert len(rows) and (rows["baseline_value"] != rows["target_value"]).all()
     # the page takes them from the rows made once per version: the same rows
-    pd.testing.assert_frame_equal(plan_page.dumbbell_rows_of(snap, indicators, "bg"), rows)
+    pd.testing.assert_frame_equal(indicator_targets.dumbbell_rows_of(snap, indicators, "bg"), rows)
     assert "76. Брой проведени семинари" in rows["label"].tolist()
-    summary = plan_page.dumbbell_summary(rows, len(indicators), "bg")
+    summary = indicator_targets.dumbbell_summary(rows, len(indicators), "bg")
     assert summary.startswith(f"{len(rows)} от {len(indicators)} индикатора имат числова текуща и целева стойност")
 
 

@@ -5,12 +5,13 @@ import dash
 from dash import dcc, html
 
 from dashboards.store import current
-from dashboards.ui.params import parse
+from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import href, page
 from dashboards.i18n import day, t
 from etl.contract import BANDS
 
 dash.register_page(__name__, path="/about", nav_order=6, nav_key="nav.about", title="За проекта")
+PARAMS: list[Param] = []   # one view: the query holds only `lang`
 
 
 def _sources(snap, lang: str) -> html.Div:
@@ -39,7 +40,7 @@ def _glossary(snap, lang: str) -> html.Div:
 
 
 def layout(**query):
-    lang = parse(query, [])["lang"]
+    lang = parse(query, PARAMS)["lang"]
     snap = current.snapshot()
     bands = {name: low for name, low in BANDS}
     statuses = [html.Li([html.Strong(t(f"status.{k}", lang) + ": "), t(f"about.status_{k}", lang, **{

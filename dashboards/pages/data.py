@@ -9,7 +9,7 @@ from dash import html
 
 from dashboards.store import current
 from dashboards.ui.components.chart import table_data, table_view
-from dashboards.ui.params import parse
+from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import page
 from dashboards.web.feed import feed_href
 from dashboards.i18n import day, number, t
@@ -17,6 +17,7 @@ from dashboards.store.plans import label_column
 from etl.contract import TABLES
 
 dash.register_page(__name__, path="/data", nav_order=5, nav_key="nav.data", title="Данни")
+PARAMS: list[Param] = []   # one view: the query holds only `lang`
 FORMATS = (("csv", "CSV"), ("xlsx", "Excel"), ("parquet", "Parquet"), ("json", "JSON"))
 CHANGES_SHOWN = 60
 
@@ -93,7 +94,7 @@ def _key_text(key: str) -> str:
 
 
 def layout(**query):
-    lang = parse(query, [])["lang"]
+    lang = parse(query, PARAMS)["lang"]
     snap = current.snapshot()
     published = [n for n in TABLES if n in snap.tables]
     themes = sorted(set(snap["series"]["theme"]))

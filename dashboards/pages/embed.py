@@ -8,14 +8,17 @@ from dash import dcc, html
 from dashboards.ui.charts import chart_data, view_query
 from dashboards.ui.components.chart import graph_config, is_map
 from dashboards.ui.components.common import not_found
-from dashboards.ui.params import parse
+from dashboards.ui.params import Param, parse
 from dashboards.i18n import day, t
 
 dash.register_page(__name__, path_template="/embed/<chart_id>", title="Графика")
+# The chart is the path's <chart_id>; the rest of the query is the view of the chart's own page,
+# read by chart_data with that page's PARAMS (the embed adds none of its own).
+PARAMS: list[Param] = []
 
 
 def layout(chart_id: str | None = None, **query):
-    lang = parse(query, [])["lang"]
+    lang = parse(query, PARAMS)["lang"]
     data = chart_data(str(chart_id)[:60], query)
     if data is None or data.figure is None:   # a list's download (plan-compare) has no chart to embed
         return not_found(lang, f"/embed/{chart_id}", query)

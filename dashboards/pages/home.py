@@ -12,7 +12,7 @@ from dash import dcc, html
 from dashboards.store import current
 from dashboards.ui.charts import ChartData, about_for
 from dashboards.ui.components.chart import chart_block
-from dashboards.ui.params import parse
+from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import href, page, status_banner
 from dashboards.ui.figures import THEME_COLOURS, measures_per_goal_figure, sparkline_svg
 from dashboards.i18n import day, money, number, percent, t
@@ -20,6 +20,7 @@ from dashboards.store.plans import budget_total, label_column
 from dashboards.store.stats import THEME_PAGE, select
 
 dash.register_page(__name__, path="/", nav_order=1, nav_key="nav.home", title="Начало")
+PARAMS: list[Param] = []   # one view: the query holds only `lang`
 
 HEADLINES = ("asylum_applicants", "temporary_protection_beneficiaries", "asylum_decisions_unhcr", "returns",
              "readmissions", "trafficking_victims_detected")
@@ -79,7 +80,7 @@ def _card(h: dict, lang: str) -> dbc.Col:
 
 
 def layout(**query):
-    lang = parse(query, [])["lang"]
+    lang = parse(query, PARAMS)["lang"]
     snap = current.snapshot()
     cards = [c for c in (headline(snap, s, lang) for s in HEADLINES if s in set(snap["series"]["series"])) if c]
     measures = snap["measures"]

@@ -7,12 +7,14 @@ from dash import dcc, html
 
 from dashboards.store import current
 from dashboards.ui.components.common import facts, institution_links, measure_cards, not_found
-from dashboards.ui.params import parse
+from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import href, page, status_banner
+from dashboards.ui.statistics_links import related_series
 from dashboards.i18n import money, number, t
 from dashboards.store.plans import budget_total, label_column, measure_title
 
 dash.register_page(__name__, path_template="/institutions/<code>", title="Институция")
+PARAMS: list[Param] = []   # the institution is the path's <code>, looked up below; the query holds only `lang`
 
 
 def measures_table(key: str, measures: pd.DataFrame, lang: str, caption: str) -> html.Div:
@@ -93,7 +95,7 @@ def _rows_of(frame: pd.DataFrame, column: str, wanted: set) -> pd.DataFrame:
 
 
 def layout(code: str | None = None, **query):
-    lang = parse(query, [])["lang"]
+    lang = parse(query, PARAMS)["lang"]
     snap = current.snapshot()
     known = lookups(snap, lang)
     path = f"/institutions/{code}"
@@ -136,12 +138,6 @@ def layout(code: str | None = None, **query):
         html.H2(t("institution.partner_in", lang)),
         measures_table("partner", partner, lang, t("institution.partner_in", lang)),
         html.H2(t("measure.related", lang)),
+        related_series(related, lang, t("institution.no_related", lang)),
     ]
-    if related is not None and len(related):
-        from dashboards.pages.measure import theme_path
-
-        body.append(html.Ul([html.Li(dcc.Link(r[label_column(lang)], href=href(f"/statistics/{theme_path(r['theme'])}", lang, series=r["series"])))
-                             for r in related]))
-    else:
-        body.append(html.P(t("institution.no_related", lang)))
     return page(lang, path, query, name, body)

@@ -10,15 +10,17 @@ from dashboards.store import current
 from dashboards.ui.charts import ChartData, about_for
 from dashboards.ui.components.chart import chart_block
 from dashboards.ui.components.common import facts, institution_links, not_found
-from dashboards.ui.params import parse
+from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import href, page, status_banner
 from dashboards.ui.figures import baseline_target_figure, measure_history_figure
+from dashboards.ui.indicator_targets import dumbbell_rows_of, dumbbell_summary, indicator_table
+from dashboards.ui.statistics_links import related_series
 from dashboards.store.history import chain, history_rows, links as history_links
 from dashboards.i18n import day, money, number, t
 from dashboards.store.plans import goal_labels, label_column, measure_title, plan_indicators, present
-from dashboards.pages.plan import dumbbell_rows_of, dumbbell_summary, indicator_table
 
 dash.register_page(__name__, path_template="/plan/measure/<measure_id>", title="Мярка")
+PARAMS: list[Param] = []   # the measure is the path's <measure_id>, looked up below; the query holds only `lang`
 
 
 def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
@@ -77,7 +79,7 @@ def _lookups(snap, lang: str) -> dict:
 
 
 def layout(measure_id: str | None = None, **query):
-    state = parse(query, [])
+    state = parse(query, PARAMS)
     lang = state["lang"]
     snap = current.snapshot()
     found_at = lookups(snap, lang)["position"].get(str(measure_id)[:40])
@@ -89,15 +91,25 @@ def layout(measure_id: str | None = None, **query):
     m = found.iloc[0].to_dict()
     title = measure_title(found, lang).iloc[0]
     goals = goal_labels(snap, lang)
-    names = known["names"]
-    roles = known["links"].get(m["measure_id"], {})
-    funding = known["funding"]
     indicators = plan_indicators(snap, found, lang)
-    plan = {"source_id": known["plan_source"][m["plan_year"]]}
-    source = {"file": known["source_file"][plan["source_id"]]}
     related = None if known["related"] is None else known["related"].get(m["measure_id"], [])
+    body = _header(m, title, goals, lang) + [
+        status_banner(lang),
+        _facts(m, known, goals, lang),
+        html.H2(t("measure.indicators", lang)),
+        _indicator_rows(indicators, lang),
+        *_targets_block(snap, known, m, indicators, lang, path, query),
+        *history_block(snap, known, m, lang, path, query),
+    ]
+    if len(m["notes"]):
+        body += [html.H2(t("measure.notes", lang)),
+                 html.Ul([html.Li(t(f"note.{n}", lang)) for n in m["notes"]], className="notes")]
+    body += [html.H2(t("measure.related", lang)), related_series(related, lang, t("measure.no_related", lang))]
+    return page(lang, path, query, t("measure.number", lang, number=m["number"].rstrip(".")) + " · " + title[:60], body)
 
-    translated = lang == "en" and isinstance(m.get("title_en"), str) and m["title_en"]
+
+def _header(m: dict, title: str, goals: dict, lang: str) -> list:
+    """The breadcrumb (plan › goal › measure), the title and, in English, what the translation is."""
     header = [
         html.Nav(html.Ol([
             html.Li(dcc.Link(t("plan.title", lang), href=href("/plan", lang)), className="breadcrumb-item"),
@@ -108,57 +120,57 @@ def layout(measure_id: str | None = None, **query):
         ], className="breadcrumb"), **{"aria-label": t("measure.breadcrumb", lang)}),
         html.H1(title, className="measure-title"),
     ]
+    translated = lang == "en" and isinstance(m.get("title_en"), str) and m["title_en"]
     if translated:
         header += [html.P([html.Span(t("measure.unofficial", lang), className="badge text-bg-light border"), " ",
                            t("measure.official_text", lang)], className="small"),
                    html.Blockquote(m["title"], lang="bg", className="official-text")]
     elif lang == "en":
         header.append(html.P(t("measure.no_translation", lang), className="small"))
+    return header
+
+
+def _facts(m: dict, known: dict, goals: dict, lang: str):
+    """Every field of the measure as the plan states it: goal, objective, institutions, budget, deadline, source."""
+    names = known["names"]
+    roles = known["links"].get(m["measure_id"], {})
+    funding = known["funding"]
+    source = {"file": known["source_file"][known["plan_source"][m["plan_year"]]]}
     budget = [money(m["budget_bgn"], "BGN", lang), " (", money(m["budget_eur"], "EUR", lang), ")"] \
         if m["budget_bgn"] == m["budget_bgn"] and m["budget_bgn"] is not None else [t("measure.no_amount", lang)]
     shared = [html.Br(), t("measure.shared_budget", lang), " ",
               dcc.Link(m["budget_shared_with"], href=href(f"/plan/measure/{m['budget_shared_with']}", lang))] \
         if isinstance(m.get("budget_shared_with"), str) else []
-    body = header + [
-        status_banner(lang),
-        facts([
-            (t("plan.goal", lang), f"{m['goal']}. {goals.get(m['goal'], '')}"),
-            (t("measure.objective", lang), html.Span(m["objective"], lang="bg")),
-            (t("measure.expected_results", lang), html.Span(m["expected_results"], lang="bg")),
-            (t("measure.responsible", lang), institution_links(roles.get("responsible", []), names, lang)),
-            (t("measure.partners", lang), institution_links(roles.get("partner", []), names, lang)),
-            (t("measure.budget", lang), budget + shared),
-            (t("plan.funding", lang), ", ".join(funding.get(c, c) for c in m["funding"])),
-            (t("measure.budget_text", lang), html.Span(m["budget_text"], lang="bg", className="as-written")),
-            (t("measure.deadline", lang), [m["deadline_text"]] + ([" (", day(m["deadline_date"], lang), ")"]
-                                                                  if m["deadline_date"] is not None and m["deadline_date"] == m["deadline_date"] else [])),
-            (t("measure.source", lang), t("measure.source_line", lang, file=source["file"], line=m["source_line"],
-                                          year=m["plan_year"])),
-        ]),
-        html.H2(t("measure.indicators", lang)),
-        _indicator_rows(indicators, lang),
-    ]
+    return facts([
+        (t("plan.goal", lang), f"{m['goal']}. {goals.get(m['goal'], '')}"),
+        (t("measure.objective", lang), html.Span(m["objective"], lang="bg")),
+        (t("measure.expected_results", lang), html.Span(m["expected_results"], lang="bg")),
+        (t("measure.responsible", lang), institution_links(roles.get("responsible", []), names, lang)),
+        (t("measure.partners", lang), institution_links(roles.get("partner", []), names, lang)),
+        (t("measure.budget", lang), budget + shared),
+        (t("plan.funding", lang), ", ".join(funding.get(c, c) for c in m["funding"])),
+        (t("measure.budget_text", lang), html.Span(m["budget_text"], lang="bg", className="as-written")),
+        (t("measure.deadline", lang), [m["deadline_text"]] + ([" (", day(m["deadline_date"], lang), ")"]
+                                                              if m["deadline_date"] is not None and m["deadline_date"] == m["deadline_date"] else [])),
+        (t("measure.source", lang), t("measure.source_line", lang, file=source["file"], line=m["source_line"],
+                                      year=m["plan_year"])),
+    ])
+
+
+def _targets_block(snap, known: dict, m: dict, indicators: pd.DataFrame, lang: str, path: str, query: dict) -> list:
+    """The measure's indicators baseline → target on one scale (the plan page's chart for one measure);
+    nothing when no indicator has a numeric baseline and target that differ."""
     rows = dumbbell_rows_of(snap, indicators, lang)
-    if len(rows):
-        data = ChartData(indicator_table(rows, lang),
-                         about_for(snap, lang, f"{t('measure.number', lang, number=m['number'].rstrip('.'))}: "
-                                               f"{t('plan.chart_targets_title', lang)}", [plan["source_id"]], path, query,
-                                   definition=t("plan.chart_targets_definition", lang)), path)
-        body.append(chart_block("measure-targets", lang, t("plan.chart_targets_title", lang),
-                                t("plan.chart_targets_subtitle", lang, shown=number(len(rows), lang), total=number(len(indicators), lang)),
-                                baseline_target_figure(rows, lang), dumbbell_summary(rows, len(indicators), lang),
-                                data, [t("plan.source", lang, year=m["plan_year"])], tools=False))
-    body += history_block(snap, known, m, lang, path, query)
-    if len(m["notes"]):
-        body += [html.H2(t("measure.notes", lang)),
-                 html.Ul([html.Li(t(f"note.{n}", lang)) for n in m["notes"]], className="notes")]
-    body.append(html.H2(t("measure.related", lang)))
-    if related is not None and len(related):
-        body.append(html.Ul([html.Li(dcc.Link(r[label_column(lang)], href=href(f"/statistics/{theme_path(r['theme'])}", lang, series=r["series"])))
-                             for r in related]))
-    else:
-        body.append(html.P(t("measure.no_related", lang)))
-    return page(lang, path, query, t("measure.number", lang, number=m["number"].rstrip(".")) + " · " + title[:60], body)
+    if not len(rows):
+        return []
+    data = ChartData(indicator_table(rows, lang),
+                     about_for(snap, lang, f"{t('measure.number', lang, number=m['number'].rstrip('.'))}: "
+                                           f"{t('plan.chart_targets_title', lang)}", [known["plan_source"][m["plan_year"]]], path, query,
+                               definition=t("plan.chart_targets_definition", lang)), path)
+    return [chart_block("measure-targets", lang, t("plan.chart_targets_title", lang),
+                        t("plan.chart_targets_subtitle", lang, shown=number(len(rows), lang), total=number(len(indicators), lang)),
+                        baseline_target_figure(rows, lang), dumbbell_summary(rows, len(indicators), lang),
+                        data, [t("plan.source", lang, year=m["plan_year"])], tools=False)]
 
 
 def history_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -200,8 +212,3 @@ def history_block(snap, known: dict, m: dict, lang: str, path: str, query: dict)
                         extra=[html.P([t("measure.history_links", lang), " "]
                                       + [x for k, link in enumerate(links) for x in ((", ",) if k else ()) + (link,)])],
                         tools=False)]
-
-
-def theme_path(theme: str) -> str:
-    """The statistics page that shows a theme."""
-    return {"temporary_protection": "asylum", "irregular_migration": "returns"}.get(theme, theme)

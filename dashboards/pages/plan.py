@@ -6,7 +6,6 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-import numpy as np
 import pandas as pd
 from dash import Input, Output, clientside_callback, dcc, html
 
@@ -17,10 +16,11 @@ from dashboards.ui.components.common import measure_card, measure_cards, native_
 from dashboards.ui.params import Param, parse, sync_url
 from dashboards.ui.components.shell import href, page, status_banner
 from dashboards.ui.figures import baseline_target_figure, goal_status_figure
+from dashboards.ui.indicator_targets import dumbbell_rows_of, dumbbell_summary, indicator_table
 from dashboards.i18n import money, month_or_day, number, percent, t
 from dashboards.store.plans import (budget_total, filter_measures, goal_labels, goal_options, goal_status_counts,
                                  goal_summary, institution_options, institutions_by_measure, label_column,
-                                 measure_facets, measure_title, plan_indicators, present)
+                                 measure_facets, measure_title, plan_indicators, plan_years)
 
 dash.register_page(__name__, path="/plan", nav_order=3, nav_key="nav.plan", title="План за действие")
 MAX_DUMBBELLS = 30
@@ -45,11 +45,6 @@ def _funding() -> set:
 
 def _due() -> set:
     return _choices("due", lambda snap: measure_facets(snap)["due"])
-
-
-def plan_years(snap) -> list[int]:
-    """The years of the published yearly plans, oldest first."""
-    return snap.cached("plan_years", lambda: sorted({int(y) for y in snap["plans"]["plan_year"]}))
 
 
 PARAMS = [
@@ -116,65 +111,6 @@ def _all_grid_rows(snap, lang: str) -> dict[str, dict]:
             "deadline": deadline_label(m["deadline_date"], m["deadline_text"], lang),
         } for m, title in zip(measures.to_dict("records"), measure_title(measures, lang))}
     return snap.cached(("plan_grid_rows", lang), compute)
-
-
-def dumbbell_rows(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Indicators whose baseline and target are both numbers and differ: they share one scale."""
-    baseline, target = indicators["baseline_value"].to_numpy(), indicators["target_value"].to_numpy()
-    ok = indicators[~np.isnan(baseline) & ~np.isnan(target) & (baseline != target)]
-    texts = _texts(ok, lang)
-    keys = ok.index.tolist()
-    return ok.assign(**{name: pd.Series([texts[k][i] for k in keys], index=ok.index, dtype="str")
-                        for i, name in enumerate(("label", "unit_label", "hover"))})
-
-
-def dumbbell_rows_of(snap, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """`dumbbell_rows` of `indicators` (rows of `plan_indicators(snap, ...)`), taken from every
-    indicator's rows made once per data version instead of being formatted again."""
-    every = snap.cached(("plan_dumbbells", lang), lambda: dumbbell_rows(plan_indicators(snap, snap["measures"], lang), lang))
-    wanted = set(indicators.index.tolist())
-    keep = [i for i, k in enumerate(every.index.tolist()) if k in wanted]
-    return every if len(keep) == len(every) else every.iloc[keep]
-
-
-def _texts(indicators: pd.DataFrame, lang: str) -> dict:
-    """Row label -> (chart label, unit label, hover text) of each indicator."""
-    units = {"percent": "%", "BGN": t("unit.bgn", lang), "EUR": "EUR", "count": ""}
-    names = (t("plan.baseline", lang), t("plan.target", lang), t("plan.actual", lang))
-    out = {}
-    for key, n, name, unit, b, tv, a in zip(indicators.index.tolist(), indicators["number"].tolist(),
-                                            indicators["label_name"].tolist(), indicators["unit"].tolist(),
-                                            indicators["baseline_value"].tolist(), indicators["target_value"].tolist(),
-                                            indicators["actual_value"].tolist()):
-        label = f"{n.rstrip('.')}. {name}"
-        u = units.get(unit, "")
-        out[key] = (label, u, f"<b>{label}</b><br>{names[0]}: {number(b, lang)} {u}<br>{names[1]}: {number(tv, lang)} {u}"
-                    + (f"<br>{names[2]}: {number(a, lang)} {u}" if present(a) else ""))
-    return out
-
-
-def dumbbell_summary(rows: pd.DataFrame, total: int, lang: str) -> str:
-    if rows.empty:
-        return t("plan.summary_none", lang)
-    from_zero = int((rows["baseline_value"].to_numpy() == 0).sum())
-    reported = int((~np.isnan(rows["actual_value"].to_numpy())).sum())
-    return t("plan.summary_dumbbell", lang, shown=number(len(rows), lang), total=number(total, lang),
-             from_zero=number(from_zero, lang), reported=number(reported, lang))
-
-
-def indicator_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Indicators as the table view and the downloads give them (typed values)."""
-    return pd.DataFrame({
-        t("plan.col_number", lang): rows["number"].str.rstrip("."),
-        t("plan.col_indicator", lang): rows["label_name"],
-        t("plan.baseline", lang): rows["baseline_value"].astype(float),
-        t("plan.target", lang): rows["target_value"].astype(float),
-        t("plan.actual", lang): rows["actual_value"].astype(float),
-        t("plan.col_unit", lang): [t(f"unit.{u}", lang) for u in rows["unit"]],
-        t("plan.col_progress", lang): (rows["progress"] * 100).round(1),
-        t("plan.col_status", lang): [t(f"status.{s}", lang) for s in rows["status"]],
-        t("plan.col_source_line", lang): rows["source_line"],
-    })
 
 
 def status_table(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -401,9 +337,7 @@ def layout(**query):
 
 def _compare_link(snap, lang: str) -> list:
     """A link to the plans compared (/plan/compare), once two or more yearly plans are published."""
-    from dashboards.pages.plan_compare import published_years
-
-    years = published_years(snap)
+    years = plan_years(snap)
     if len(years) < 2:
         return []
     return [html.P(dcc.Link(t("compare.link", lang, years=f"{years[0]}–{years[-1]}"), href=href("/plan/compare", lang)),

@@ -19,7 +19,7 @@ from dashboards.ui.components.deferred import deferred, opener
 from dashboards.ui.params import Param, parse, sync_url
 from dashboards.ui.components.shell import href, page, status_banner
 from dashboards.i18n import number, t
-from dashboards.store.plans import goal_labels, goal_options, institution_options, measure_title
+from dashboards.store.plans import goal_labels, goal_options, institution_options, measure_title, plan_years
 
 dash.register_page(__name__, path="/plan/compare", title="Сравнение на плановете")
 CHANGES = ("changed", "added", "dropped", "unchanged")   # the order of the lists (unchanged, the longest, last)
@@ -44,10 +44,6 @@ PARAMS = [
     Param("goal", choices=_goals),
     Param("institution", choices=_institutions),
 ]
-
-
-def published_years(snap) -> list[int]:
-    return snap.cached(("compare", "years"), lambda: sorted(int(y) for y in set(snap["plans"]["plan_year"].tolist())))
 
 
 def years_problem(query: dict, state: dict, years: list[int]) -> tuple[int | None, int | None, str | None]:
@@ -181,7 +177,7 @@ def _filters_text(snap, state: dict, lang: str) -> list[tuple[str, str]]:
 def build(snap, query: dict, lang: str) -> dict:
     """What the page lists for `query`; the downloads share it."""
     state = parse({**query, "lang": lang}, PARAMS)
-    years = published_years(snap)
+    years = plan_years(snap)
     start, end, problem = years_problem(query, state, years)
     out = {"state": state, "years": years, "from": start, "to": end, "problem": problem}
     if problem:

@@ -190,3 +190,8 @@ def goal_summary(snap: Snapshot, measures: pd.DataFrame, indicators: pd.DataFram
                          "budget_bgn": [math.fsum(per_goal[g][1]) for g in goals],
                          "indicators": [counted.get(g, 0) for g in goals],
                          "numeric_targets": [numeric.get(g, 0) for g in goals]})
+
+
+def plan_years(snap: Snapshot) -> list[int]:
+    """The years of the published yearly plans, oldest first."""
+    return snap.cached("plan_years", lambda: sorted({int(y) for y in snap["plans"]["plan_year"]}))
