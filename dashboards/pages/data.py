@@ -11,7 +11,7 @@ from dashboards.store import current
 from dashboards.ui.components.chart import table_data, table_view
 from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import page
-from dashboards.web.feed import feed_href
+from dashboards.site import feed_href
 from dashboards.i18n import day, number, t
 from dashboards.store.plans import label_column
 from etl.contract import TABLES

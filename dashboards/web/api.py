@@ -186,11 +186,10 @@ def _search_answer() -> Response:
     """The /search page's results as data: snippets as [text, matched] parts, links with the language."""
     from dashboards.store import site_search
     from dashboards.i18n import lang_of
-    from dashboards.pages.search import shown_query
 
     snap = current.snapshot()
     lang = lang_of(request.args.get("lang"))
-    query = shown_query(request.args.get("q", ""))
+    query = site_search.shown_query(request.args.get("q", ""))
     tag = _etag(snap.version, "search", lang, query)
     if (cached := _not_modified(tag)) is not None:
         return cached

@@ -17,7 +17,6 @@ from flask import Blueprint, Response, abort, request
 
 from dashboards.store import current
 from dashboards import site
-from dashboards.site import feed_href  # noqa: F401  (moved to site.py; pages/data.py still imports it from here)
 from dashboards.i18n import lang_of, number, t
 from etl.contract import MANIFEST, paths
 
