@@ -338,7 +338,8 @@ def test_api_index(client, snap):
 
 
 def test_api_query_table_pure(snap):
-    from dashboards.store.query import QueryError, UnknownTable, query_table
+    from dashboards.store.query import query_table
+    from dashboards.store.query_params import QueryError, UnknownTable
 
     frame = snap["measures"]
     before = frame.copy()

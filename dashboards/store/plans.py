@@ -11,6 +11,7 @@ from collections import Counter
 import pandas as pd
 
 from dashboards.store.current import Snapshot
+from dashboards.store.query import rows_where, where
 
 
 def label_column(lang: str, base: str = "name") -> str:
@@ -33,7 +34,7 @@ def institution_options(snap: Snapshot, lang: str, only_used: bool = True) -> li
 def _institution_options(snap: Snapshot, lang: str, only_used: bool) -> list[dict]:
     inst = snap["institutions"]
     if only_used:
-        inst = inst[inst["code"].isin(snap["measure_institutions"]["institution_code"])]
+        inst = rows_where(inst, "institutions", [where("code", "in", snap["measure_institutions"]["institution_code"].unique())])
     abbr = inst[label_column(lang, "abbr")]
     name = inst[label_column(lang)]
     labels = [a if a == n else f"{a} — {n}" for a, n in zip(abbr, name)]
@@ -53,8 +54,7 @@ def institutions_by_measure(snap: Snapshot, lang: str, role: str = "responsible"
 
 
 def _institutions_by_measure(snap: Snapshot, lang: str, role: str) -> pd.Series:
-    links = snap["measure_institutions"]
-    links = links[links["role"] == role]
+    links = rows_where(snap["measure_institutions"], "measure_institutions", [where("role", value=role)])
     abbr = snap["institutions"].set_index("code")[label_column(lang, "abbr")]
     named = links.assign(abbr=links["institution_code"].map(abbr))
     return named.groupby("measure_id", sort=False)["abbr"].agg(", ".join)
@@ -134,7 +134,7 @@ def all_plan_indicators(snap: Snapshot, lang: str) -> pd.DataFrame:
 def _all_plan_indicators(snap: Snapshot, lang: str) -> pd.DataFrame:
     ind = snap["indicators"]
     measures = snap["measures"]
-    ind = ind[ind["measure_id"].isin(measures["measure_id"])]
+    ind = rows_where(ind, "indicators", [where("measure_id", "in", measures["measure_id"])])
     ind = ind.join(measures.set_index("measure_id")[["number", "goal"]], on="measure_id")
     return ind.assign(label_name=indicator_name(ind, lang))
 

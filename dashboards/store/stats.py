@@ -22,6 +22,7 @@ from babel.core import get_global
 
 from etl.contract import BULGARIA
 from dashboards.store.current import Snapshot, release_memory
+from dashboards.store.query import rows_where, where
 from dashboards.i18n import has, t
 
 DIMENSIONS = ("decision", "return_type", "citizenship", "sex", "age_group", "category")
@@ -70,7 +71,7 @@ def series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
 def _series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
     series = snap["series"]
     present = set(_index(snap))
-    mine = series[series["theme"].isin(PAGES[page]["themes"]) & series["series"].isin(present)]
+    mine = rows_where(series, "series", [where("theme", "in", PAGES[page]["themes"]), where("series", "in", present)])
     default = PAGES[page]["default"]
     return mine.assign(_first=mine["series"] != default).sort_values(["_first", "theme", "series"]).drop(columns="_first")
 

@@ -16,7 +16,8 @@ from dashboards.ui.params import Param, parse
 from dashboards.store.current import Snapshot
 from dashboards.i18n import number, t
 from dashboards.ui.maps import choropleth_figure
-from dashboards.store.stats import DIMENSIONS, OTHER, _is_geo, _is_set, value_label
+from dashboards.store.query import rows_where, where
+from dashboards.store.stats import DIMENSIONS, OTHER, value_label
 from etl.contract import BULGARIA
 
 CHART = "citizenship-map"
@@ -27,12 +28,10 @@ PARAMS = [Param("year", kind=int, low=1990, high=2100), Param("to", kind=int, lo
 def _by_origin(snap: Snapshot) -> pd.DataFrame:
     """Bulgaria's rows of SERIES split by citizenship alone (each origin's total of every decision type)."""
     def compute():
-        obs = snap["observations"]
-        mask = (obs["series"] == SERIES).to_numpy().copy() & _is_geo(obs["geo"], BULGARIA) & _is_set(obs["citizenship"])
-        for d in DIMENSIONS:
-            if d != "citizenship":
-                mask &= ~_is_set(obs[d])
-        return snap.rows("observations", obs[mask], ["year", "citizenship", "value", "source_id", "source_ref"])
+        only = [where("series", value=SERIES), where("geo", value=BULGARIA), where("citizenship", "isnull", False)]
+        only += [where(d, "isnull", True) for d in DIMENSIONS if d != "citizenship"]
+        part = rows_where(snap["observations"], "observations", only, snap.compact.get("observations"))
+        return snap.rows("observations", part, ["year", "citizenship", "value", "source_id", "source_ref"])
     return snap.cached("citizenship.by_origin", compute)
 
 

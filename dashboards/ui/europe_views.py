@@ -21,7 +21,8 @@ from dashboards.store.current import Snapshot
 from dashboards.i18n import has, number, percent, t
 from dashboards.ui.maps import choropleth_figure, compare_figure, ranking_figure, share_figure
 from dashboards.store.plans import label_column
-from dashboards.store.stats import DIMENSIONS, _country_names, _is_set
+from dashboards.store.query import rows_where, select, where
+from dashboards.store.stats import DIMENSIONS, _country_names
 from etl.contract import BULGARIA
 
 EU27 = "EU27_2020"
@@ -40,11 +41,9 @@ def country_name(geo: str, lang: str) -> str:
 def totals(snap: Snapshot, series: str) -> pd.DataFrame:
     """Every reporting country's totals of `series` as published, in (geo, period) order."""
     def compute():
-        obs = snap["observations"]
-        mask = (obs["series"] == series).to_numpy().copy()
-        for d in DIMENSIONS:
-            mask &= ~_is_set(obs[d])
-        rows = snap.rows("observations", obs[mask], COLUMNS)
+        bare = [where("series", value=series)] + [where(d, "isnull", True) for d in DIMENSIONS]
+        part = rows_where(snap["observations"], "observations", bare, snap.compact.get("observations"))
+        rows = snap.rows("observations", part, COLUMNS)
         return rows.sort_values(["geo", "period"], kind="stable").reset_index(drop=True)
     return snap.cached(("europe.totals", series), compute)
 
@@ -53,9 +52,7 @@ def series_codes(snap: Snapshot) -> list[str]:
     """Series with totals for Bulgaria and at least one other reporting country."""
     def compute():
         obs = snap["observations"]
-        bare = np.ones(len(obs), dtype=bool)
-        for d in DIMENSIONS:
-            bare &= ~_is_set(obs[d])
+        bare = select(obs, "observations", [where(d, "isnull", True) for d in DIMENSIONS], snap.compact.get("observations"))
         pairs = pd.DataFrame({"series": obs["series"].to_numpy()[bare].astype(str),
                               "geo": obs["geo"].to_numpy()[bare].astype(str)}).drop_duplicates()
         counts = pairs.groupby("series")["geo"].agg(lambda g: (BULGARIA in set(g), len(set(g))))

@@ -25,7 +25,8 @@ from flask import Blueprint, Response, request
 
 from dashboards.store import current
 from dashboards.store.export import MEDIA_TYPES, to_csv, to_json
-from dashboards.store.query import QueryError, UnknownTable, parse_query, query_table, shown
+from dashboards.store.query import query_table
+from dashboards.store.query_params import QueryError, UnknownTable, parse_query, shown
 from dashboards.web.openapi import API_REVISION, MAX_AGE, PREFIX, openapi_spec
 from etl.contract import TABLES
 

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, request, send_file
 from dashboards.store import current
 from dashboards.ui.charts import about_for, chart_data
 from dashboards.store.export import MEDIA_TYPES, ascii_name, file_name, render
+from dashboards.store.query import rows_where, where
 from dashboards.i18n import lang_of, t
 from dashboards.web.table_files import built_file, digest_of
 from etl.contract import BULGARIA, TABLES
@@ -92,9 +93,9 @@ def theme_file(theme: str, fmt: str):
     if fmt not in TABLE_FORMATS or theme not in set(series["theme"]):
         abort(404)
     lang = lang_of(request.args.get("lang"))
-    chosen = series[series["theme"] == theme]
-    obs = snap["observations"]
-    part = obs[obs["series"].isin(chosen["series"]) & (obs["geo"] == BULGARIA)]   # the theme files stay Bulgaria's
+    chosen = rows_where(series, "series", [where("theme", value=theme)])
+    part = rows_where(snap["observations"], "observations",        # the theme files stay Bulgaria's
+                      [where("series", "in", chosen["series"]), where("geo", value=BULGARIA)], snap.compact.get("observations"))
 
     def frame():
         return snap.rows("observations", part).merge(chosen[["series", "name_bg", "name_en"]], on="series", how="left")
@@ -111,7 +112,7 @@ def goal_file(goal: str, fmt: str):
     if fmt not in TABLE_FORMATS or goal not in set(snap["goals"]["goal"]):
         abort(404)
     lang = lang_of(request.args.get("lang"))
-    measures = snap["measures"][snap["measures"]["goal"] == goal]
+    measures = rows_where(snap["measures"], "measures", [where("goal", value=goal)])
     frame = snap["indicators"].merge(measures[["measure_id", "number", "goal", "title", "title_en", "budget_bgn",
                                                "budget_eur", "deadline_text", "deadline_date"]], on="measure_id")
     about = about_for(snap, lang, t("data.goal_title", lang, goal=goal), list(snap["plans"]["source_id"]), "/data", {},

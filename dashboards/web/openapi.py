@@ -8,7 +8,7 @@ import json
 import re
 from functools import lru_cache
 
-from dashboards.store.query import (DEFAULT_LIMIT, INT64, LANGS, MAX_IN_ITEMS, MAX_LIMIT, MAX_OFFSET, MAX_VALUE_LENGTH,
+from dashboards.store.query_params import (DEFAULT_LIMIT, INT64, LANGS, MAX_IN_ITEMS, MAX_LIMIT, MAX_OFFSET, MAX_VALUE_LENGTH,
                                     OPERATOR_TEXT, OPERATORS, label_pairs)
 from etl.contract import TABLES, Table
 
