@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboards.ui.figures import (baseline_target_figure, empty_figure, goal_status_figure, measures_per_goal_figure,
-                                 sparkline_svg, statistics_figure)
+from dashboards.ui.figures import empty_figure, sparkline_svg, statistics_figure
+from dashboards.ui.plan_figures import baseline_target_figure, goal_status_figure, measures_per_goal_figure
 
 
 def valid(fig: go.Figure) -> go.Figure:

@@ -75,7 +75,7 @@ def test_json_unknown_type_is_named(dash_app):
 
 def test_json_cached_figures_unchanged_by_printing_them(dash_app):
     """plotly's repr writes into the dict to_plotly_json gives; a kept figure must not change."""
-    from dashboards.ui.figures import measures_per_goal_figure
+    from dashboards.ui.plan_figures import measures_per_goal_figure
 
     fig = measures_per_goal_figure(pd.DataFrame({"goal_label": ["I. x"], "measures": [3]}), "en")
     repr(fig)

@@ -57,7 +57,7 @@ def test_history_rows_keep_each_indicator_on_its_own_line():
 
 @pytest.mark.parametrize("lang", ["bg", "en"])
 def test_measure_history_figure_one_panel_per_indicator(lang):
-    from dashboards.ui.figures import measure_history_figure
+    from dashboards.ui.plan_figures import measure_history_figure
     from dashboards.store.history import history_rows
 
     measures = pd.DataFrame({"measure_id": ["2024-005", "2025-004"], "plan_year": [2024, 2025]})
@@ -78,7 +78,7 @@ def test_measure_history_figure_one_panel_per_indicator(lang):
 
 
 def test_measure_history_figure_with_no_numbers_says_so():
-    from dashboards.ui.figures import measure_history_figure
+    from dashboards.ui.plan_figures import measure_history_figure
     from dashboards.store.history import HISTORY_COLUMNS
 
     fig = measure_history_figure(pd.DataFrame(columns=HISTORY_COLUMNS), "en").to_plotly_json()
@@ -151,7 +151,7 @@ def test_history_rows_line_is_the_plans_own_name_not_a_translation():
 
 
 def test_measure_history_figure_title_in_english_is_the_translation_a_later_plan_lacks():
-    from dashboards.ui.figures import measure_history_figure
+    from dashboards.ui.plan_figures import measure_history_figure
     from dashboards.store.history import history_rows
 
     measures = pd.DataFrame({"measure_id": ["2024-005", "2025-005"], "plan_year": [2024, 2025]})

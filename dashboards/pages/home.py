@@ -14,7 +14,8 @@ from dashboards.ui.charts import ChartData, about_for
 from dashboards.ui.components.chart import chart_block
 from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import href, page, status_banner
-from dashboards.ui.figures import THEME_COLOURS, measures_per_goal_figure, sparkline_svg
+from dashboards.ui.figures import THEME_COLOURS, sparkline_svg
+from dashboards.ui.plan_figures import measures_per_goal_figure
 from dashboards.i18n import day, money, number, percent, t
 from dashboards.store.plans import budget_total, label_column
 from dashboards.store.stats import THEME_PAGE, select

@@ -12,7 +12,7 @@ from dashboards.ui.components.chart import chart_block
 from dashboards.ui.components.common import facts, institution_links, not_found
 from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import href, page, status_banner
-from dashboards.ui.figures import baseline_target_figure, measure_history_figure
+from dashboards.ui.plan_figures import baseline_target_figure, measure_history_figure
 from dashboards.ui.indicator_targets import dumbbell_rows_of, dumbbell_summary, indicator_table
 from dashboards.ui.statistics_links import related_series
 from dashboards.store.history import chain, history_rows, links as history_links

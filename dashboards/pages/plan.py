@@ -15,7 +15,7 @@ from dashboards.ui.components.chart import chart_block
 from dashboards.ui.components.common import measure_card, measure_cards, native_select
 from dashboards.ui.params import Param, parse, sync_url
 from dashboards.ui.components.shell import href, page, status_banner
-from dashboards.ui.figures import baseline_target_figure, goal_status_figure
+from dashboards.ui.plan_figures import baseline_target_figure, goal_status_figure
 from dashboards.ui.indicator_targets import dumbbell_rows_of, dumbbell_summary, indicator_table
 from dashboards.i18n import money, month_or_day, number, percent, t
 from dashboards.store.plans import (budget_total, filter_measures, goal_labels, goal_options, goal_status_counts,
