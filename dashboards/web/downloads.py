@@ -36,7 +36,7 @@ def _send(body: bytes, fmt: str, name: str, version: str) -> Response:
 
 
 def _send_built(about, fmt: str, name: str, snap, build) -> Response:
-    """A whole-table file: built once per version and About (see _table_files), then a file read."""
+    """A whole-table file: built once per version and About (see table_files.py), then a file read."""
     digest = digest_of(about)
     built = built_file(snap.version, name, digest, build)
     if isinstance(built, bytes):

@@ -152,7 +152,7 @@ def warm_up() -> None:
 
 
 def prerendered_entry(app_entry: str) -> str:
-    """Dash's mount point with the requested page already in it as plain HTML (see _static_html)."""
+    """Dash's mount point with the requested page already in it as plain HTML (see static_html.py)."""
     from flask import g, has_request_context, request
 
     from dashboards.web.static_html import to_html

@@ -52,7 +52,7 @@ def graph_config(filename: str, lang: str, geo: bool = False) -> dict:
 
 def data_table(data: ChartData | pd.DataFrame, caption: str, lang: str) -> dict:
     """The table view's content, as data: the browser draws it (TABLE_VIEW) when it is opened, and
-    _static_html writes it into the pre-rendered page. Cells as shown, numbers formatted by locale
+    web/static_html.py writes it into the pre-rendered page. Cells as shown, numbers formatted by locale
     (the files keep them as numbers); at most MAX_TABLE_ROWS rows, with a note giving how many there
     are in all. Keys: caption, columns, numeric (per column), rows (lists of cell texts), note."""
     shown, total = data.head(MAX_TABLE_ROWS) if isinstance(data, ChartData) else (data.head(MAX_TABLE_ROWS), len(data))

@@ -6,7 +6,7 @@ were 570 of its 840 components, and ~90 ms of its time to the first chart. Such 
 data (a dcc.Store holding the component, or what it is made of) next to an empty slot; a
 clientside callback puts it in the slot when it is wanted: a table view when it is first opened
 (ui/components/chart.py), the phone list on narrow screens (at once, or when the window becomes
-narrow). The page's pre-rendered HTML (_static_html) writes the part in place, for the first paint
+narrow). The page's pre-rendered HTML (web/static_html.py) writes the part in place, for the first paint
 and for readers without JavaScript.
 """
 from __future__ import annotations
