@@ -24,18 +24,21 @@ def test_dash_compat_versions_checked_names_both(monkeypatch):
     monkeypatch.delenv("MIGDASH_UNCHECKED_DASH", raising=False)
     dash_compat.check_versions()  # the installed ones: the app starts
     with pytest.raises(dash_compat.DashVersionError) as error:
-        dash_compat.check_versions({"dash": "4.5.0", "plotly": dash_compat.WRITTEN_FOR["plotly"]})
+        dash_compat.check_versions({**dash_compat.WRITTEN_FOR, "dash": "4.5.0"})
     message = str(error.value)
     assert f"dash {dash_compat.WRITTEN_FOR['dash']}" in message and "dash 4.5.0" in message
     monkeypatch.setenv("MIGDASH_UNCHECKED_DASH", "1")
     with pytest.warns(RuntimeWarning, match="plotly 9.0.0"):
-        dash_compat.check_versions({"dash": dash_compat.WRITTEN_FOR["dash"], "plotly": "9.0.0"})
+        dash_compat.check_versions({**dash_compat.WRITTEN_FOR, "plotly": "9.0.0"})
+    monkeypatch.delenv("MIGDASH_UNCHECKED_DASH")
+    with pytest.raises(dash_compat.DashVersionError, match="dash-ag-grid 36.0.0"):   # the grid's script address
+        dash_compat.check_versions({**dash_compat.WRITTEN_FOR, "dash-ag-grid": "36.0.0"})
 
 
 def test_dash_compat_written_for_the_pinned_versions():
     from dashboards.web import dash_compat
 
-    pins = dict(re.findall(r"^(dash|plotly)==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M))
+    pins = dict(re.findall(r"^(dash|plotly|dash-ag-grid)==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M))
     assert pins == dash_compat.WRITTEN_FOR
 
 

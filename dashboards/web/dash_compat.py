@@ -26,7 +26,7 @@ from dash._pages import _parse_query_string, _path_to_page
 from dash.fingerprint import check_fingerprint
 from plotly.io._json import _safe, _swap_orjson, clean_to_json_compatible
 
-WRITTEN_FOR = {"dash": "4.4.1", "plotly": "7.1.0"}
+WRITTEN_FOR = {"dash": "4.4.1", "plotly": "7.1.0", "dash-ag-grid": "35.3.0"}   # the grid: its script's address (GRID_SCRIPT)
 
 
 class DashVersionError(RuntimeError):
@@ -34,8 +34,10 @@ class DashVersionError(RuntimeError):
 
 
 def check_versions(installed: dict[str, str] | None = None) -> None:
-    """Stop (or, with MIGDASH_UNCHECKED_DASH=1, warn) when dash or plotly is not the version patched here."""
-    installed = installed or {"dash": dash.__version__, "plotly": plotly.__version__}
+    """Stop (or, with MIGDASH_UNCHECKED_DASH=1, warn) when dash, plotly or dash-ag-grid is not the version patched here."""
+    import dash_ag_grid
+
+    installed = installed or {"dash": dash.__version__, "plotly": plotly.__version__, "dash-ag-grid": dash_ag_grid.__version__}
     differ = {name: version for name, version in installed.items() if WRITTEN_FOR.get(name) != version}
     if not differ:
         return
