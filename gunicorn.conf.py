@@ -12,13 +12,13 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 worker_class = "gthread"
 timeout = 30
-graceful_timeout = 20        # a recycled or reloaded worker finishes what it has accepted (a request takes < 1 s)
+graceful_timeout = 20        # a recycled or reloaded worker finishes what it has accepted (requests are short)
 keepalive = 5
 # One listening socket, opened by the master and shared by every worker (no reuse_port): a worker
 # that is recycled or reloaded stops accepting and finishes its requests, while the others keep
 # accepting from the same queue. With SO_REUSEPORT each worker had its own socket and queue, and
-# the connections queued on a recycled worker's socket were reset (54 of 13,058 requests lost in
-# a second, see docs/DEPLOY.md).
+# the connections queued on a recycled worker's socket were reset (requests lost at each recycle,
+# see docs/DEPLOY.md).
 reuse_port = False
 max_requests = 5000          # recycle workers now and then: bounded memory over weeks
 max_requests_jitter = 1000   # ... at different moments, never all at once
@@ -31,9 +31,9 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 # The app (code, the current data version, its rendered common pages) is loaded once by the master
 # and each worker is forked from it: a worker is ready in milliseconds and shares the master's
 # memory until it writes. Without this a new worker imported the app and loaded the data itself
-# (~1-2 s of CPU, more on a busy machine); on HUP gunicorn stops every old worker as soon as the
-# new ones are spawned, so for that long no worker accepted, and a forced-restart run lost 16
-# requests to 10 s timeouts (docs/DEPLOY.md). New code therefore needs a restart (or USR2 + QUIT
+# (CPU-heavy, longer on a busy machine); on HUP gunicorn stops every old worker as soon as the
+# new ones are spawned, so for that long no worker accepted, and a forced-restart run lost
+# requests to timeouts (docs/DEPLOY.md). New code therefore needs a restart (or USR2 + QUIT
 # of the old master), not HUP; new data never does (workers load a published version themselves).
 preload_app = True
 

@@ -112,8 +112,8 @@ window.migdash.wrapCharts = function () {
 /* plotly.js 4.1.1, once loaded (its bundle assigns window.Plotly). Right after drawing a chart,
    dcc.Graph asks plotly to fit it to its box (Plots.resize) twice: once itself, once from its
    resize observer. plotly then lays the whole chart out again even when the box has not changed:
-   ~150 ms each on a phone, for every chart of the page. Only a box whose size differs from the
-   chart's is refitted. Test: tests/test_dash_compat.py. */
+   a long task each on a phone, for every chart of the page (docs/DEPLOY.md). Only a box whose
+   size differs from the chart's is refitted. Test: tests/test_dash_compat.py. */
 (function () {
   let plotly;
   Object.defineProperty(window, "Plotly", {
@@ -139,9 +139,10 @@ window.migdash.wrapCharts = function () {
    with one change. When Dash first draws the page, every component, once mounted, asks the store to
    forget the render counts kept for its part of the page (RESET_COMPONENT_STATE). There are none
    yet, but each request still changes the store, and every mounted component re-reads its props
-   after each change: with n components that is n^2 reads (~0.9 s of a phone's time for the plan's
-   ~470). A request that would remove nothing is dropped; one that finds counts to remove (a part of
-   the page a callback redrew) goes through. Test: tests/test_dash_compat.py. */
+   after each change: with n components that is n^2 reads (most of a phone's blocking time on the
+   plan page, with its hundreds of components; docs/DEPLOY.md). A request that would remove nothing
+   is dropped; one that finds counts to remove (a part of the page a callback redrew) goes through.
+   Test: tests/test_dash_compat.py. */
 (function () {
   const stores = window.dash_stores = window.dash_stores || [];
   const push = stores.push;
@@ -160,7 +161,7 @@ window.migdash.wrapCharts = function () {
   };
 })();
 
-/* dash-ag-grid 35.3.0: AG Grid is 1.3 MB of script that only the plan's measures table uses, and
+/* dash-ag-grid 35.3.0: AG Grid is a large script that only the plan's measures table uses, and
    only on wide screens (phones get a list). The page carries the bundle's address instead of the
    bundle; this stand-in for dash_ag_grid.AgGrid loads it once the grid's place is visible, then
    draws the real grid with the same props (the bundle then defines window.dash_ag_grid, where Dash

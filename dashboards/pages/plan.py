@@ -190,11 +190,12 @@ def _grid(rows: list[dict], lang: str) -> dag.AgGrid:
                     role="region", className="d-none d-md-block", **{"aria-label": t("plan.table_label", lang)})
 
 
-# AG Grid's own script (~0.9 MB) is fetched and run when a grid is first drawn; drawn with the page,
-# it held up the charts above it (the first chart came at ~2.2x a bare Dash page's time). So the
-# first time, the measures table, below the charts, is drawn when every chart of the page has been
-# drawn or is left to be drawn when scrolled to (at most 2 s later, e.g. on a slow phone, so the
-# table never waits for long). Once the script has run, a filter change draws the new table at once.
+# AG Grid's own script (large) is fetched and run when a grid is first drawn; drawn with the page,
+# it held up the charts above it (the first chart came well after a bare Dash page's;
+# docs/DEPLOY.md). So the first time, the measures table, below the charts, is drawn when every
+# chart of the page has been drawn or is left to be drawn when scrolled to (at most 2 s later, e.g.
+# on a slow phone, so the table never waits for long). Once the script has run, a filter change
+# draws the new table at once.
 GRID_AFTER_CHARTS = """function (grid) {
     if (!grid) { return window.dash_clientside.no_update; }
     if (window.migdashGridShown) { return grid; }

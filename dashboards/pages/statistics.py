@@ -31,8 +31,9 @@ def _series_codes() -> set:
     return set(_series_info(current.snapshot()))
 
 
-# Per-version lookups (one pandas pass per version instead of one per render: a render is ~10 ms,
-# and each set_index / isin / boolean filter on a small frame costs a few hundred microseconds).
+# Per-version lookups (one pandas pass per version instead of one per render: a render is short,
+# and each set_index / isin / boolean filter, even on a small frame, has a fixed cost that is a
+# visible share of it; docs/DEPLOY.md).
 def _series_info(snap) -> dict:
     """series code -> its registry row (dict)."""
     return snap.cached("statistics.series_info", lambda: {r["series"]: r for r in snap["series"].to_dict("records")})

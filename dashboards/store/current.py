@@ -121,8 +121,8 @@ def _settle() -> None:
     """After a version is loaded and prepared: everything alive now (modules, the app, the data, the
     caches the preparation filled) lives until the next version, so the cyclic garbage collector's
     full passes need not walk it again on every request (gc.freeze). Large pages allocate enough to
-    trigger full passes often; measured on the 5M-row table, freezing removes 60 ms pauses from the
-    p95 (bench/scale.py)."""
+    trigger full passes often; measured on the 5M-row table, freezing removes those pauses from the
+    p95 (bench/scale.py, docs/DEPLOY.md)."""
     gc.collect()
     gc.freeze()
     trim()

@@ -70,8 +70,8 @@ def deadline_bucket(when) -> str:
 def measure_facets(snap: Snapshot) -> dict:
     """What the measure filters compare, per measure in plan order, as plain Python values.
 
-    Computed once per data version: the plan has ~100 measures, so pandas' fixed cost per
-    operation (not the data) was most of a filtered page's time.
+    Computed once per data version: the plan's measures are many small rows, so pandas' fixed cost
+    per operation (not the data) was most of a filtered page's time.
     """
     return snap.cached(("measure_facets",), lambda: _measure_facets(snap))
 

@@ -269,10 +269,10 @@ def select(snap: Snapshot, series: str, by: str | None, years: tuple[int, int] |
         rows, summed = _top_countries(rows, top, lang)
     # Only the columns returned are rebuilt, as Arrow in the published types; the summed rows, key
     # and label are added there and the rows put in order before one conversion to pandas (each
-    # pandas step — concat, a column set, take — costs ~0.2-1 ms whatever the row count).
+    # pandas step — concat, a column set, take — has a fixed cost whatever the row count).
     table = snap.arrow_rows("observations", rows, [c for c in CHART_COLUMNS if c not in ("key", "label")] + ([used] if used else []))
     # The rows are rebuilt through Arrow, whose pool (mimalloc) keeps the freed buffers: on the
-    # 5M-row table that held ~10 MB per worker for good. Handing them back costs microseconds.
+    # 5M-row table that held memory per worker for good (docs/DEPLOY.md). Handing them back is cheap.
     pa.default_memory_pool().release_unused()
     keys = table.column(used).to_numpy(zero_copy_only=False).astype(object) if used \
         else np.full(table.num_rows, "total", dtype=object)

@@ -75,7 +75,7 @@ def view_query(query: dict) -> str:
 
 def sources_of(snap: current.Snapshot) -> dict[str, dict]:
     """source_id -> what an About lists of it, once per data version (set_index and .loc per chart
-    cost ~0.5 ms a render)."""
+    would otherwise be paid on every render; docs/DEPLOY.md)."""
     def compute():
         text = lambda v: v if isinstance(v, str) else None  # noqa: E731 (missing values are NaN)
         return {r["source_id"]: {"title": r["title"], "provider": r["provider"], "url": text(r["url"]),

@@ -1,6 +1,7 @@
 """Figure builders: pure functions (data, options, lang) -> go.Figure.
 
-No plotly.express (it costs ~20 ms per figure in callbacks); no data loading; no components.
+No plotly.express (its per-figure overhead is paid in every callback; docs/DEPLOY.md); no data
+loading; no components.
 Colours: one per theme (the plans' status colours are in plan_figures.py), from the Okabe–Ito colour-blind-safe palette
 (darkened where text sits on white), the same on every page.
 """
@@ -29,7 +30,7 @@ SERIES_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e
 
 def base_layout(lang: str, height: int = 380, **extra) -> dict:
     layout = dict(
-        template="none",  # the default template adds ~6 KB of JSON to every figure; styling is set here
+        template="none",  # the default template adds its whole theme's JSON to every figure; styling is set here
         font=dict(family=FONT, size=14, color=INK),
         separators=",\u00a0" if lang == "bg" else ".,",  # decimal, group: as i18n.number (Babel: no-break space)
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
@@ -46,7 +47,8 @@ def base_layout(lang: str, height: int = 380, **extra) -> dict:
 class Figure(go.Figure):
     """A go.Figure sent to the browser as built. plotly's `to_dict` deep-copies the figure and walks
     it for numpy arrays to encode; the figures here are plain dicts with numbers already in typed-
-    array form (`_typed_array`), so that was ~1 ms per long chart for the same JSON."""
+    array form (`_typed_array`), so that was time spent on every long chart for the same JSON
+    (docs/DEPLOY.md)."""
 
     def to_plotly_json(self) -> dict:
         # new outer containers: plotly's __repr__ writes into the layout it is given, and figures
@@ -56,7 +58,8 @@ class Figure(go.Figure):
 
 def figure(traces: list[dict], layout: dict) -> go.Figure:
     """One go.Figure from plain trace and layout dicts, built once and not re-validated property by
-    property (that costs ~10x the build; tests/test_figures.py validates every builder's output)."""
+    property (that costs many times the build; tests/test_figures.py validates every builder's
+    output; docs/DEPLOY.md)."""
     return Figure(data=traces, layout=layout, _validate=False)
 
 
@@ -113,8 +116,9 @@ _TYPED = {np.dtype("float64"): "<f8", np.dtype("int8"): "i1"}
 
 def _typed_array(values: np.ndarray) -> dict:
     """A numeric array in plotly.js's typed-array form ({dtype, bdata}: its bytes in base64), the
-    form plotly.py's to_dict gives numpy arrays — made here, since plotly.py's conversion costs
-    ~20 us an array (a 12-line chart has 36): the same JSON, ~0.75 ms less per long chart."""
+    form plotly.py's to_dict gives numpy arrays — made here, since plotly.py's conversion is slow
+    per array and a chart has several arrays per line: the same JSON, made for less
+    (docs/DEPLOY.md)."""
     dtype = _TYPED[values.dtype]
     return {"dtype": dtype.lstrip("<"), "bdata": base64.b64encode(np.ascontiguousarray(values, dtype=dtype)).decode("ascii")}
 
@@ -218,8 +222,9 @@ def statistics_figure(rows: pd.DataFrame, options: dict, lang: str) -> go.Figure
 def sparkline_svg(values: list, colour: str, width: int = 240, height: int = 64) -> str:
     """A small trend without axes, as SVG markup (the numbers are in the card's text).
 
-    Not a plotly figure: six of them on the overview cost a phone ~0.5 s of script to draw, for a
-    picture no one interacts with. Scaled from zero to the largest value, like the charts.
+    Not a plotly figure: as plotly figures, the overview's sparklines cost a phone much script time
+    to draw (docs/DEPLOY.md), for a picture no one interacts with. Scaled from zero to the largest
+    value, like the charts.
     """
     pad = 4
     top = max((float(v) for v in values), default=0.0) or 1.0

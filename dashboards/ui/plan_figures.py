@@ -92,8 +92,8 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
                        "title": {"text": t("plan.chart_share_axis", lang)}}
     # each indicator's name (up to two lines) above its dumbbell, not beside it: beside, the names
     # took most of a phone's width; the range leaves room above the first row for its name. One
-    # text trace, not an annotation per row: annotations are laid out one by one (~30 ms more for 30
-    # rows in bench/page_timing.py).
+    # text trace, not an annotation per row: annotations are laid out one by one, a text trace once
+    # (docs/DEPLOY.md).
     layout["yaxis"] = {**layout["yaxis"], "showgrid": False, "showticklabels": False, "zeroline": False,
                        "range": [n - 0.5, -1.0]}
     traces.append(dict(type="scatter", x=[X_MIN] * n, y=[y - 0.16 for y in rows_y], mode="text", text=labels,

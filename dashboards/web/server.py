@@ -1,7 +1,7 @@
 """HTTP behaviour of the site: compression, cache headers, security headers, request limits,
 and the data version on every response.
 
-- Compression: brotli or gzip (Dash's JavaScript is ~6 MB uncompressed). Static files are
+- Compression: brotli or gzip (Dash's JavaScript is large uncompressed). Static files are
   compressed once per worker and kept (they are fingerprinted, so they never change under a URL).
 - Caching: fingerprinted Dash bundles and assets for a year (immutable); fonts, and plotly.js
   (dcc.Graph asks for it by an address without fingerprint) for a day, with an ETag for plotly.js;
@@ -31,9 +31,10 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 MAX_QUERY_BYTES = 2048
 YEAR = 31_536_000
-# dcc.Graph loads the full plotly.js bundle (4.8 MB) from PLOTLY_PATH (see dash_compat). Every chart
-# here is a bar or scatter chart: a bundle of plotly.js's core and bar trace is served instead (1.1 MB, evaluated in
-# ~55% of the time of plotly's own "basic" bundle). Same plotly.js version as the plotly package's
+# dcc.Graph loads the full plotly.js bundle, with every trace type, from PLOTLY_PATH (see
+# dash_compat). Every chart here is a bar, scatter or choropleth chart: a bundle of plotly.js's core
+# and those traces is served instead, a fraction of the full bundle's size, evaluated faster than
+# even plotly's own "basic" bundle (docs/DEPLOY.md). Same plotly.js version as the plotly package's
 # (4.1.1); built by scripts/build-plotly, kept in dashboards/web/vendor/ with its licence.
 PLOTLY_BUNDLE = Path(__file__).with_name("vendor") / "plotly.min.js"
 

@@ -1,7 +1,7 @@
 """Whole-table download files, built once per published version and then served as files.
 
-Building `/data/observations.xlsx` takes ~0.4 s of CPU; built on every request, a burst of
-downloads slowed the whole site (16 connections on it: 7 req/s, `/` from 35 ms to ~1 s). A file
+Building `/data/observations.xlsx` takes a lot of CPU; built on every request, a burst of
+downloads slowed the whole site, every page with it (docs/DEPLOY.md). A file
 is a pure function of the version and of what its "About" says (title, language, sources, link
 to the view), so it is written once, on its first request, into
 `data/processed/downloads/<version>/`, and every later request of any worker reads it.

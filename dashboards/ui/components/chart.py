@@ -16,8 +16,9 @@ from dashboards.store.plans import present
 
 # The table view is the chart's non-visual alternative, not the data file: a long table is not
 # read row by row, it is downloaded (every row is in the CSV/Excel, and the note under the table
-# says so). Each shown row also costs ~60 us to build and encode, so a 5-million-row version's
-# monthly tables (up to 300 rows before) made its pages 2-5x slower than the embedded ones.
+# says so). Each shown row also costs time to build and encode, so a 5-million-row version's
+# monthly tables (hundreds of rows before this bound) made its pages several times slower than
+# the embedded ones (docs/DEPLOY.md).
 # 60 rows: five years of one monthly line, or every annual value of a few breakdowns.
 MAX_TABLE_ROWS = 60
 
@@ -83,8 +84,9 @@ def table_view(key: str, label: str, table: dict, class_name: str = "chart-table
 
 
 # Draws a table view (data_table's data) as Dash components when it is first opened (its
-# <summary> clicked, by mouse or keyboard). Made in the browser: as Python components, a 60-row
-# table was ~40% of a statistics page's server time, for a part most visitors never open.
+# <summary> clicked, by mouse or keyboard). Made in the browser: as Python components, a full
+# table was a large share of a statistics page's server time, for a part most visitors never open
+# (docs/DEPLOY.md).
 TABLE_VIEW = """function (clicks, table, drawn) {
     if (!clicks || drawn || !table) { return window.dash_clientside.no_update; }
     function el(type, props, children) {

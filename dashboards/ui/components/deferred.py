@@ -2,7 +2,8 @@
 
 Dash draws every component of a page as it loads, whether it is shown or not. On the plan page the
 closed table views under the charts and the list of measures for phones (hidden on wide screens)
-were 570 of its 840 components, and ~90 ms of its time to the first chart. Such a part is sent as
+were most of its components, and a large part of its time to the first chart (docs/DEPLOY.md).
+Such a part is sent as
 data (a dcc.Store holding the component, or what it is made of) next to an empty slot; a
 clientside callback puts it in the slot when it is wanted: a table view when it is first opened
 (ui/components/chart.py), the phone list on narrow screens (at once, or when the window becomes
@@ -57,7 +58,7 @@ clientside_callback(
 
 
 # Drawn when its <details> is first opened (`opener` is its <summary>): a long list most visitors
-# never open (the measures carried over unchanged on /plan/compare: ~80 rows, most of the page).
+# never open (the measures carried over unchanged on /plan/compare: most of the page; docs/DEPLOY.md).
 clientside_callback(
     """function (clicks, content, drawn) {
         if (!clicks || drawn) { return window.dash_clientside.no_update; }
