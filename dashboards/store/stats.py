@@ -22,6 +22,7 @@ from babel.core import get_global
 
 from etl.contract import BULGARIA
 from dashboards.store.current import Snapshot, release_memory
+from dashboards.store import query
 from dashboards.store.query import rows_where, where
 from dashboards.i18n import has, t
 
@@ -76,25 +77,19 @@ def _series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
     return mine.assign(_first=mine["series"] != default).sort_values(["_first", "theme", "series"]).drop(columns="_first")
 
 
-def _is_set(column: pd.Series) -> np.ndarray:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.array.codes >= 0
-    return column.notna().to_numpy()
-
-
-def _is_geo(column: pd.Series, code: str) -> np.ndarray:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        at = column.cat.categories.get_indexer([code])[0]
-        return column.array.codes == at if at >= 0 else np.zeros(len(column), dtype=bool)
-    return (column == code).to_numpy()
+def _matching(obs: pd.DataFrame, compact, *filters) -> np.ndarray:
+    """Whether each row of `obs` matches every filter (store/query.py's select, as a row mask)."""
+    mask = np.zeros(len(obs), dtype=bool)
+    mask[query.select(obs, "observations", filters, compact)] = True
+    return mask
 
 
 def _index(snap: Snapshot) -> dict:
     """series -> {"rows": its rows (a slice when contiguous), "parts": {None or dimension: row numbers}}."""
-    return snap.cached("observations_index", lambda: _build_index(snap["observations"]))
+    return snap.cached("observations_index", lambda: _build_index(snap["observations"], snap.compact.get("observations")))
 
 
-def _build_index(obs: pd.DataFrame) -> dict:
+def _build_index(obs: pd.DataFrame, compact=None) -> dict:
     """Bulgaria's rows only: the statistics pages are Bulgaria's (other countries are compared on /europe)."""
     n = len(obs)
     if not n:
@@ -105,7 +100,7 @@ def _build_index(obs: pd.DataFrame) -> dict:
     else:
         codes, uniques = pd.factorize(column, sort=True)
         names = list(uniques)
-    codes[~_is_geo(obs["geo"], BULGARIA)] = -1      # published sorted by series then geo: still ranges
+    codes[~_matching(obs, compact, where("geo", value=BULGARIA))] = -1   # published sorted by series then geo: still ranges
     kept = codes[codes >= 0]
     runs = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ordered = bool(np.all(kept[1:] >= kept[:-1])) and int((codes[runs] >= 0).sum()) == len(np.unique(kept))
@@ -113,14 +108,14 @@ def _build_index(obs: pd.DataFrame) -> dict:
     sorted_codes = codes if ordered else codes[order]
     starts = runs if ordered else np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     stops = np.r_[starts[1:], n]
-    depth = np.zeros(n, dtype=np.int8)                                 # breakdowns set per row
-    for d in DIMENSIONS:
-        depth += _is_set(obs[d])
+    is_set = [_matching(obs, compact, where(d, "isnull", False)) for d in DIMENSIONS]
+    depth = np.sum(is_set, axis=0, dtype=np.int8)                      # breakdowns set per row
     marginal = np.flatnonzero(depth <= 1)                              # few rows: the ones charts show
     del depth
     which = np.full(len(marginal), -1, dtype=np.int8)                  # the one dimension set, or -1
-    for k, d in enumerate(DIMENSIONS):
-        which[_is_set(obs[d].iloc[marginal])] = k
+    for k, mask in enumerate(is_set):
+        which[mask[marginal]] = k
+    del is_set
     index = {}
     for start, stop in zip(starts, stops):
         code = sorted_codes[start]
