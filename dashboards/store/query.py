@@ -1,8 +1,9 @@
 """The one query over a published table: filters by column value, sort, page (pure pandas/numpy, no Flask).
 
-`query_table` answers one page of a query read from URL parameters (`dashboards.store.query_params`). `select` gives the rows matching `Filter`s (made by `where`)
-in file order, for the selections of `dashboards.store`, the downloads and the views, so that every
-part of the site reads a table by column values the same way. A table held compactly
+`query_table` answers one page of a query read from URL parameters (`dashboards.store.query_params`).
+`matches`/`select`/`rows_where` give the rows matching `Filter`s (made by `where`) in file order, for
+the selections of `dashboards.store`, the downloads and the views, so that every part of the site
+reads a table by column values the same way. A table held compactly
 (`dashboards.store.compact.Compact`) is queried on its codes; only the rows returned are rebuilt.
 Errors are `QueryError`s naming the parameter at fault; the API (`dashboards.web.api`) turns them
 into its JSON errors.
@@ -89,18 +90,28 @@ def where(column: str, op: str = "exact", value=None) -> Filter:
     return Filter("", column, op, "", value)
 
 
-def select(frame: pd.DataFrame, table_name: str, filters: Iterable[Filter], compact=None) -> np.ndarray:
-    """Positions of the rows of `frame` (table `table_name` as held) matching every filter, ascending
-    (file order): what `query_table` answers before it sorts and pages. `compact` as there."""
+def matches(frame: pd.DataFrame, table_name: str, filters: Iterable[Filter], compact=None) -> np.ndarray:
+    """Whether each row of `frame` (table `table_name` as held) matches every filter: a boolean array
+    in file order. `compact` as for `query_table`."""
     table = TABLES[table_name]
     filters = list(filters)
     for f in filters:
         if f.column not in table.names or f.op not in OPERATORS[table.column(f.column).dtype]:
             raise QueryError(f.column, f"no filter {f.column}__{f.op} on table {table.name}")
     if compact is None:
-        return np.flatnonzero(_plain_mask(frame, table, filters).to_numpy())
+        return _plain_mask(frame, table, filters).to_numpy()
     positions = _compact_positions(frame, table, filters, compact)
-    return np.arange(len(frame)) if positions is None else positions
+    if positions is None:
+        return np.ones(len(frame), dtype=bool)
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[positions] = True
+    return mask
+
+
+def select(frame: pd.DataFrame, table_name: str, filters: Iterable[Filter], compact=None) -> np.ndarray:
+    """Positions of the rows `matches` accepts, ascending (file order): what `query_table` answers
+    before it sorts and pages."""
+    return np.flatnonzero(matches(frame, table_name, filters, compact))
 
 
 def rows_where(frame: pd.DataFrame, table_name: str, filters: Iterable[Filter], compact=None) -> pd.DataFrame:

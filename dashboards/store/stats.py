@@ -22,8 +22,7 @@ from babel.core import get_global
 
 from etl.contract import BULGARIA
 from dashboards.store.current import Snapshot, release_memory
-from dashboards.store import query
-from dashboards.store.query import rows_where, where
+from dashboards.store.query import matches, rows_where, where
 from dashboards.i18n import has, t
 
 DIMENSIONS = ("decision", "return_type", "citizenship", "sex", "age_group", "category")
@@ -77,13 +76,6 @@ def _series_of_page(snap: Snapshot, page: str) -> pd.DataFrame:
     return mine.assign(_first=mine["series"] != default).sort_values(["_first", "theme", "series"]).drop(columns="_first")
 
 
-def _matching(obs: pd.DataFrame, compact, *filters) -> np.ndarray:
-    """Whether each row of `obs` matches every filter (store/query.py's select, as a row mask)."""
-    mask = np.zeros(len(obs), dtype=bool)
-    mask[query.select(obs, "observations", filters, compact)] = True
-    return mask
-
-
 def _index(snap: Snapshot) -> dict:
     """series -> {"rows": its rows (a slice when contiguous), "parts": {None or dimension: row numbers}}."""
     return snap.cached("observations_index", lambda: _build_index(snap["observations"], snap.compact.get("observations")))
@@ -100,7 +92,7 @@ def _build_index(obs: pd.DataFrame, compact=None) -> dict:
     else:
         codes, uniques = pd.factorize(column, sort=True)
         names = list(uniques)
-    codes[~_matching(obs, compact, where("geo", value=BULGARIA))] = -1   # published sorted by series then geo: still ranges
+    codes[~matches(obs, "observations", [where("geo", value=BULGARIA)], compact)] = -1   # published sorted by series then geo: still ranges
     kept = codes[codes >= 0]
     runs = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ordered = bool(np.all(kept[1:] >= kept[:-1])) and int((codes[runs] >= 0).sum()) == len(np.unique(kept))
@@ -108,7 +100,7 @@ def _build_index(obs: pd.DataFrame, compact=None) -> dict:
     sorted_codes = codes if ordered else codes[order]
     starts = runs if ordered else np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     stops = np.r_[starts[1:], n]
-    is_set = [_matching(obs, compact, where(d, "isnull", False)) for d in DIMENSIONS]
+    is_set = [matches(obs, "observations", [where(d, "isnull", False)], compact) for d in DIMENSIONS]
     depth = np.sum(is_set, axis=0, dtype=np.int8)                      # breakdowns set per row
     marginal = np.flatnonzero(depth <= 1)                              # few rows: the ones charts show
     del depth

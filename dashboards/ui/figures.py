@@ -2,8 +2,8 @@
 
 No plotly.express (its per-figure overhead is paid in every callback; docs/DEPLOY.md); no data
 loading; no components.
-Colours: one per theme (the plans' status colours are in plan_figures.py), from the Okabe–Ito colour-blind-safe palette
-(darkened where text sits on white), the same on every page.
+Colours: one per theme, from the Okabe–Ito colour-blind-safe palette (darkened where text sits on
+white), the same on every page; the plans' status colours are in plan_figures.py.
 """
 from __future__ import annotations
 
