@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import choose, wait_live
 from selenium.webdriver.common.keys import Keys
+from dash.testing.wait import until
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,12 @@ def test_pages_browser_institutions_search_url_reload(dash_duo, dash_app, server
     open_page(dash_duo, "/institutions", lang, ".institution-table")
     total = dash_duo.find_element("#institutions-count").text
     box = dash_duo.find_element("#institutions-search")
-    box.send_keys("ДАНС", Keys.ENTER)
+    # one letter at a time, each in the box before the next: chromedriver sent non-Latin letters of one
+    # send_keys out of order on a busy machine (ДАСН instead of ДАНС)
+    for n, letter in enumerate("ДАНС", 1):
+        box.send_keys(letter)
+        until(lambda: box.get_attribute("value") == "ДАНС"[:n], timeout=5)
+    box.send_keys(Keys.ENTER)
     dash_duo.wait_for_text_to_equal("#institutions-count", "1 институции" if lang == "bg" else "1 institutions", timeout=15)
     assert "q=%D0%94%D0%90%D0%9D%D0%A1" in dash_duo.driver.current_url
     dash_duo.driver.refresh()
