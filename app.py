@@ -13,7 +13,7 @@ from flask import g, request
 
 from dashboards.i18n import lang_of, t
 from dashboards.site import base_url, feed_href
-from dashboards.web import dash_compat
+from dashboards.web import dash_compat, pages_first
 from dashboards.web.api import api_blueprint
 from dashboards.web.downloads import downloads_blueprint
 from dashboards.web.feed import feed_blueprint
@@ -85,6 +85,7 @@ server = app.server
 dash_compat.install_fast_json()
 install_server_behaviour(server, app)
 install_request_guards(server, app)
+server.wsgi_app = pages_first.middleware(server.wsgi_app)   # file downloads wait for the pages
 server.register_blueprint(api_blueprint)
 server.register_blueprint(downloads_blueprint)
 server.register_blueprint(feed_blueprint)

@@ -10,7 +10,9 @@ import os
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
-worker_class = "gthread"
+# gunicorn's gthread worker, with file downloads on threads of their own: a download waits while
+# pages are being answered (dashboards/web/pages_first.py), and waiting must not hold a page thread.
+worker_class = "dashboards.web.gunicorn_worker.FileLaneWorker"
 timeout = 30
 graceful_timeout = 20        # a recycled or reloaded worker finishes what it has accepted (requests are short)
 keepalive = 5

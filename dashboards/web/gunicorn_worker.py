@@ -1,0 +1,62 @@
+"""gunicorn's threaded worker with a lane of its own for file downloads (gunicorn.conf.py).
+
+A download may wait for the pages before it starts (dashboards/web/pages_first.py); on the
+worker's page threads a burst of waiting downloads would leave no thread for the pages. The main
+loop peeks at the request line of a connection that is ready (without reading it) and hands
+`GET /data/…` and `GET /download/…` to FILE_THREADS threads of their own; everything else, and
+a connection whose request has not arrived yet, goes to the page threads as before. Both lanes
+run gunicorn's own request handling, so a request put in the wrong lane is still answered.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from concurrent import futures
+
+from gunicorn.workers.gthread import ThreadWorker
+
+from dashboards.web import pages_first
+
+FILE_THREADS = int(os.environ.get("MIGDASH_FILE_THREADS", 2))
+_REQUEST_LINES = tuple(f"{method} {prefix}".encode() for method in ("GET", "HEAD")
+                       for prefix in pages_first.FILE_PREFIXES)
+_PEEK = max(len(line) for line in _REQUEST_LINES)
+
+
+def request_start(conn) -> bytes:
+    """The first bytes of the connection's next request, read without taking them (b"" if none yet)."""
+    parser = getattr(conn, "parser", None)
+    if parser is not None:
+        buffered = parser.unreader.buf.getvalue()    # a request already read ahead into the parser
+        if buffered:
+            return buffered[:_PEEK]
+    try:
+        return conn.sock.recv(_PEEK, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except (OSError, ValueError):     # nothing sent yet, closed, or TLS (no peeking at its bytes)
+        return b""
+
+
+def is_file_request(conn) -> bool:
+    return request_start(conn).startswith(_REQUEST_LINES)
+
+
+class FileLaneWorker(ThreadWorker):
+    def init_process(self):
+        pages_first.use_slot(self.age)
+        self.file_pool = futures.ThreadPoolExecutor(max_workers=FILE_THREADS, thread_name_prefix="files")
+        super().init_process()
+
+    def enqueue_req(self, conn):
+        pool = self.file_pool if is_file_request(conn) else self.tpool
+        done = pool.submit(self.handle, conn)
+        done.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
+
+    def run(self):
+        try:
+            super().run()
+        finally:
+            self.file_pool.shutdown(wait=False, cancel_futures=True)
+
+    def handle_quit(self, sig, frame):
+        self.file_pool.shutdown(wait=False, cancel_futures=True)
+        super().handle_quit(sig, frame)

@@ -1,0 +1,79 @@
+"""Pages before file downloads: a download waits a moment while pages are being answered.
+
+A download is cheap once its file is built (dashboards/web/table_files.py), but a burst of them
+asked back to back still takes the cores from the pages: 16 connections on
+`/data/observations.xlsx` made `/` 5-6x slower (docs/DEPLOY.md). Here every request that is not a
+file download counts as a page while the app answers it; a file download starts when no page is
+being answered in any worker, or after FILE_WAIT seconds at the latest, so a file costs a person
+at most a quarter of a second and a burst of them cannot slow the pages.
+
+The counts live in memory shared by every gunicorn worker (mapped before the workers are forked,
+`preload_app`), one slot per worker that only that worker writes: no lock is shared between
+processes, so a worker killed mid-request cannot block the others (its stale count only makes
+downloads wait the full FILE_WAIT until its slot is taken again). Waiting would hold a page
+thread, so gunicorn runs file downloads on threads of their own (dashboards/web/gunicorn_worker.py).
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import threading
+import time
+
+FILE_PREFIXES = ("/data/", "/download/")
+FILE_WAIT = float(os.environ.get("MIGDASH_FILE_WAIT", "0.25"))   # seconds a download may wait at most
+POLL = 0.02     # waiting downloads look every 20 ms: they must not take the GIL from the pages often
+SLOTS = 64      # more than the workers of any host; a worker's slot is its number modulo SLOTS
+
+_shared = mmap.mmap(-1, SLOTS * 4)          # anonymous and shared: the forked workers see one memory
+_counts = memoryview(_shared).cast("i")
+_slot = 0
+_local_lock = threading.Lock()              # this process's threads updating its own slot
+
+
+def is_file_path(path: str) -> bool:
+    return path.startswith(FILE_PREFIXES)
+
+
+def use_slot(number: int) -> None:
+    """Called in a worker before it answers anything: its slot, emptied of a former worker's count."""
+    global _slot
+    _slot = number % SLOTS
+    _counts[_slot] = 0
+
+
+def pages_in_flight() -> int:
+    return sum(_counts)
+
+
+def _page_started() -> None:
+    with _local_lock:
+        _counts[_slot] += 1
+
+
+def _page_finished() -> None:
+    with _local_lock:
+        _counts[_slot] = max(0, _counts[_slot] - 1)
+
+
+def wait_for_pages(limit: float | None = None) -> float:
+    """Wait until no page is being answered, `limit` seconds (FILE_WAIT) at most; the seconds waited."""
+    started = time.monotonic()
+    deadline = started + (FILE_WAIT if limit is None else limit)
+    while pages_in_flight() > 0 and time.monotonic() < deadline:
+        time.sleep(POLL)
+    return time.monotonic() - started
+
+
+def middleware(wsgi_app):
+    """The WSGI app with pages counted and file downloads waiting for them."""
+    def app(environ, start_response):
+        if is_file_path(environ.get("PATH_INFO", "")):
+            wait_for_pages()
+            return wsgi_app(environ, start_response)
+        _page_started()
+        try:
+            return wsgi_app(environ, start_response)   # the body is made by now; sending it is the server's
+        finally:
+            _page_finished()
+    return app
