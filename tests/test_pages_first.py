@@ -81,6 +81,15 @@ def test_download_waits_no_longer_than_file_wait(gate, monkeypatch):
     assert pages_first.pages_in_flight() == 0
 
 
+def test_download_waits_for_a_quiet_moment_after_a_page(gate, monkeypatch):
+    monkeypatch.setattr(pages_first, "QUIET", 0.5)
+    monkeypatch.setattr(pages_first, "FILE_WAIT", 20.0)
+    app, _, started = gate
+    call(app, "/")                          # a page just answered: the next may be on its way
+    call(app, "/data/observations.csv")
+    assert 0.45 <= started["/data/observations.csv"] - started["/"] < 10
+
+
 def test_download_without_pages_does_not_wait(gate):
     app, _, _ = gate
     assert pages_first.wait_for_pages(limit=20.0) < 5.0
@@ -97,7 +106,7 @@ def test_a_failing_page_is_counted_out(monkeypatch):
 
 
 def test_a_worker_slot_starts_empty():
-    pages_first._counts[5] = 3               # left by a worker that was killed mid-request
+    pages_first._slots[10] = 3               # slot 5's count, left by a worker killed mid-request
     pages_first.use_slot(5 + pages_first.SLOTS)
     try:
         assert pages_first.pages_in_flight() == 0

@@ -4,13 +4,16 @@ A download is cheap once its file is built (dashboards/web/table_files.py), but 
 asked back to back still takes the cores from the pages: 16 connections on
 `/data/observations.xlsx` made `/` 5-6x slower (docs/DEPLOY.md). Here every request that is not a
 file download counts as a page while the app answers it; a file download starts when no page is
-being answered in any worker, or after FILE_WAIT seconds at the latest, so a file costs a person
-at most a quarter of a second and a burst of them cannot slow the pages.
+being answered in any worker and none was for QUIET seconds, or after FILE_WAIT seconds at the
+latest, so a file costs a person at most a quarter of a second and a burst of them cannot slow the
+pages. (The quiet moment counts: a page's address is parsed and its answer written outside the
+app, so "none in the app right now" is true often between two pages of a busy site.)
 
-The counts live in memory shared by every gunicorn worker (mapped before the workers are forked,
-`preload_app`), one slot per worker that only that worker writes: no lock is shared between
-processes, so a worker killed mid-request cannot block the others (its stale count only makes
-downloads wait the full FILE_WAIT until its slot is taken again). Waiting would hold a page
+The counts (and when a page last finished) live in memory shared by every gunicorn worker
+(mapped before the workers are forked, `preload_app`), one slot per worker that only that worker
+writes: no lock is shared between processes, so a worker killed mid-request cannot block the
+others (its stale count only makes downloads wait the full FILE_WAIT until its slot is taken
+again). Waiting would hold a page
 thread, so gunicorn runs file downloads on threads of their own (dashboards/web/gunicorn_worker.py).
 """
 from __future__ import annotations
@@ -22,11 +25,12 @@ import time
 
 FILE_PREFIXES = ("/data/", "/download/")
 FILE_WAIT = float(os.environ.get("MIGDASH_FILE_WAIT", "0.25"))   # seconds a download may wait at most
+QUIET = 0.01    # seconds without a page before a download starts
 POLL = 0.02     # waiting downloads look every 20 ms: they must not take the GIL from the pages often
 SLOTS = 64      # more than the workers of any host; a worker's slot is its number modulo SLOTS
 
-_shared = mmap.mmap(-1, SLOTS * 4)          # anonymous and shared: the forked workers see one memory
-_counts = memoryview(_shared).cast("i")
+_shared = mmap.mmap(-1, SLOTS * 2 * 8)      # anonymous and shared: the forked workers see one memory
+_slots = memoryview(_shared).cast("q")      # per slot: pages in the app, when the last one finished (ns)
 _slot = 0
 _local_lock = threading.Lock()              # this process's threads updating its own slot
 
@@ -39,28 +43,34 @@ def use_slot(number: int) -> None:
     """Called in a worker before it answers anything: its slot, emptied of a former worker's count."""
     global _slot
     _slot = number % SLOTS
-    _counts[_slot] = 0
+    _slots[2 * _slot] = 0
 
 
 def pages_in_flight() -> int:
-    return sum(_counts)
+    return sum(_slots[0::2])
+
+
+def pages_quiet() -> bool:
+    """No page in the app in any worker, and none finished in the last QUIET seconds."""
+    return pages_in_flight() == 0 and time.monotonic_ns() - max(_slots[1::2]) >= QUIET * 1e9
 
 
 def _page_started() -> None:
     with _local_lock:
-        _counts[_slot] += 1
+        _slots[2 * _slot] += 1
 
 
 def _page_finished() -> None:
     with _local_lock:
-        _counts[_slot] = max(0, _counts[_slot] - 1)
+        _slots[2 * _slot] = max(0, _slots[2 * _slot] - 1)
+        _slots[2 * _slot + 1] = time.monotonic_ns()   # CLOCK_MONOTONIC: one clock for every process
 
 
 def wait_for_pages(limit: float | None = None) -> float:
-    """Wait until no page is being answered, `limit` seconds (FILE_WAIT) at most; the seconds waited."""
+    """Wait for a quiet moment of the pages, `limit` seconds (FILE_WAIT) at most; the seconds waited."""
     started = time.monotonic()
     deadline = started + (FILE_WAIT if limit is None else limit)
-    while pages_in_flight() > 0 and time.monotonic() < deadline:
+    while not pages_quiet() and time.monotonic() < deadline:
         time.sleep(POLL)
     return time.monotonic() - started
 
