@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request, send_file
 
+from dashboards import site
 from dashboards.store import current
 from dashboards.ui.charts import about_for, chart_data
 from dashboards.store.export import MEDIA_TYPES, ascii_name, file_name, render
@@ -35,10 +36,19 @@ def _send(body: bytes, fmt: str, name: str, version: str) -> Response:
     return response
 
 
-def _send_built(about, fmt: str, name: str, snap, build) -> Response:
+def _file_about(snap, key: tuple, make) -> tuple:
+    """A whole-table file's About and its digest, made once per version, file, language and site
+    URL (a request for the file then costs its headers and a file read)."""
+    def about_and_digest():
+        about = make()
+        return about, digest_of(about)
+    return snap.cached(("file-about", site.site_url(), *key), about_and_digest)
+
+
+def _send_built(about_digest: tuple, fmt: str, name: str, snap, build) -> Response:
     """A whole-table file: built once per version and About (see table_files.py), then a file read."""
-    digest = digest_of(about)
-    built = built_file(snap.version, name, digest, build)
+    about, digest = about_digest
+    built = built_file(snap.version, name, digest, lambda: build(about))
     if isinstance(built, bytes):
         return _send(built, fmt, name, snap.version)
     response = send_file(built, mimetype=MEDIA_TYPES[fmt], etag=f"{snap.version}-{digest}", conditional=True,
@@ -79,11 +89,15 @@ def table_file(table: str, fmt: str):
     if fmt not in TABLE_FORMATS or table not in TABLES or table not in snap.tables:
         abort(404)
     lang = lang_of(request.args.get("lang"))
-    spec = TABLES[table]
-    about = about_for(snap, lang, spec.en if lang == "en" else spec.bg, list(snap["sources"]["source_id"]), "/data",
-                      {"lang": lang} if lang != "bg" else {}, shared=True)
-    about.definition = "; ".join(f"{c.name}: {c.en if lang == 'en' else c.bg}" for c in spec.columns)
-    return _send_built(about, fmt, f"{table}.{fmt}", snap, lambda: render(snap.rows(table), fmt, about))
+
+    def make():
+        spec = TABLES[table]
+        about = about_for(snap, lang, spec.en if lang == "en" else spec.bg, list(snap["sources"]["source_id"]),
+                          "/data", {"lang": lang} if lang != "bg" else {}, shared=True)
+        about.definition = "; ".join(f"{c.name}: {c.en if lang == 'en' else c.bg}" for c in spec.columns)
+        return about
+    return _send_built(_file_about(snap, ("table", table, lang), make), fmt, f"{table}.{fmt}", snap,
+                       lambda about: render(snap.rows(table), fmt, about))
 
 
 @downloads_blueprint.route("/data/theme/<theme>.<fmt>")
@@ -93,17 +107,20 @@ def theme_file(theme: str, fmt: str):
     if fmt not in TABLE_FORMATS or theme not in set(series["theme"]):
         abort(404)
     lang = lang_of(request.args.get("lang"))
-    chosen = rows_where(series, "series", [where("theme", value=theme)])
-    part = rows_where(snap["observations"], "observations",        # the theme files stay Bulgaria's
-                      [where("series", "in", chosen["series"]), where("geo", value=BULGARIA)], snap.compact.get("observations"))
 
     def frame():
+        chosen = rows_where(series, "series", [where("theme", value=theme)])
+        part = rows_where(snap["observations"], "observations",        # the theme files stay Bulgaria's
+                          [where("series", "in", chosen["series"]), where("geo", value=BULGARIA)],
+                          snap.compact.get("observations"))
         return snap.rows("observations", part).merge(chosen[["series", "name_bg", "name_en"]], on="series", how="left")
 
-    sources = snap.cached(("theme-sources", theme), lambda: list(dict.fromkeys(frame()["source_id"])))
-    about = about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)), sources, "/data", {},
-                      shared=True)
-    return _send_built(about, fmt, f"observations-{theme}.{fmt}", snap, lambda: render(frame(), fmt, about))
+    def make():
+        sources = snap.cached(("theme-sources", theme), lambda: list(dict.fromkeys(frame()["source_id"])))
+        return about_for(snap, lang, t("data.theme_title", lang, theme=t(f"theme.{theme}", lang)), sources, "/data",
+                         {}, shared=True)
+    return _send_built(_file_about(snap, ("theme", theme, lang), make), fmt, f"observations-{theme}.{fmt}", snap,
+                       lambda about: render(frame(), fmt, about))
 
 
 @downloads_blueprint.route("/data/goal/<goal>.<fmt>")
@@ -112,9 +129,14 @@ def goal_file(goal: str, fmt: str):
     if fmt not in TABLE_FORMATS or goal not in set(snap["goals"]["goal"]):
         abort(404)
     lang = lang_of(request.args.get("lang"))
-    measures = rows_where(snap["measures"], "measures", [where("goal", value=goal)])
-    frame = snap["indicators"].merge(measures[["measure_id", "number", "goal", "title", "title_en", "budget_bgn",
-                                               "budget_eur", "deadline_text", "deadline_date"]], on="measure_id")
-    about = about_for(snap, lang, t("data.goal_title", lang, goal=goal), list(snap["plans"]["source_id"]), "/data", {},
-                      shared=True)
-    return _send_built(about, fmt, f"plan-goal-{goal}.{fmt}", snap, lambda: render(frame, fmt, about))
+
+    def frame():
+        measures = rows_where(snap["measures"], "measures", [where("goal", value=goal)])
+        return snap["indicators"].merge(measures[["measure_id", "number", "goal", "title", "title_en", "budget_bgn",
+                                                  "budget_eur", "deadline_text", "deadline_date"]], on="measure_id")
+
+    def make():
+        return about_for(snap, lang, t("data.goal_title", lang, goal=goal), list(snap["plans"]["source_id"]), "/data",
+                         {}, shared=True)
+    return _send_built(_file_about(snap, ("goal", goal, lang), make), fmt, f"plan-goal-{goal}.{fmt}", snap,
+                       lambda about: render(frame(), fmt, about))

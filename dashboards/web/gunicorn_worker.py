@@ -5,7 +5,9 @@ worker's page threads a burst of waiting downloads would leave no thread for the
 loop peeks at the request line of a connection that is ready (without reading it) and hands
 `GET /data/…` and `GET /download/…` to FILE_THREADS threads of their own; everything else, and
 a connection whose request has not arrived yet, goes to the page threads as before. Both lanes
-run gunicorn's own request handling, so a request put in the wrong lane is still answered.
+run gunicorn's own request handling, so a request put in the wrong lane is still answered. A page
+counts as being answered from the moment it is seen here, while it waits for a thread and while
+its answer is written, not only while the app makes it (which pages_first's middleware counts).
 """
 from __future__ import annotations
 
@@ -47,8 +49,15 @@ class FileLaneWorker(ThreadWorker):
         super().init_process()
 
     def enqueue_req(self, conn):
-        pool = self.file_pool if is_file_request(conn) else self.tpool
-        done = pool.submit(self.handle, conn)
+        start = request_start(conn)
+        if start.startswith(_REQUEST_LINES):
+            done = self.file_pool.submit(self.handle, conn)
+        elif start:     # a page asked for: counted from now, while it waits for a thread too
+            pages_first.page_started()
+            done = self.tpool.submit(self.handle, conn)
+            done.add_done_callback(lambda fut: pages_first.page_finished())
+        else:           # nothing sent yet (a new or idle connection): not a page until it asks
+            done = self.tpool.submit(self.handle, conn)
         done.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
 
     def run(self):

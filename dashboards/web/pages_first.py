@@ -55,12 +55,12 @@ def pages_quiet() -> bool:
     return pages_in_flight() == 0 and time.monotonic_ns() - max(_slots[1::2]) >= QUIET * 1e9
 
 
-def _page_started() -> None:
+def page_started() -> None:
     with _local_lock:
         _slots[2 * _slot] += 1
 
 
-def _page_finished() -> None:
+def page_finished() -> None:
     with _local_lock:
         _slots[2 * _slot] = max(0, _slots[2 * _slot] - 1)
         _slots[2 * _slot + 1] = time.monotonic_ns()   # CLOCK_MONOTONIC: one clock for every process
@@ -81,9 +81,9 @@ def middleware(wsgi_app):
         if is_file_path(environ.get("PATH_INFO", "")):
             wait_for_pages()
             return wsgi_app(environ, start_response)
-        _page_started()
+        page_started()
         try:
             return wsgi_app(environ, start_response)   # the body is made by now; sending it is the server's
         finally:
-            _page_finished()
+            page_finished()
     return app
