@@ -90,6 +90,25 @@ def test_download_waits_for_a_quiet_moment_after_a_page(gate, monkeypatch):
     assert 0.45 <= started["/data/observations.csv"] - started["/"] < 10
 
 
+def test_while_pages_stay_busy_downloads_go_one_at_a_time(gate, monkeypatch):
+    monkeypatch.setattr(pages_first, "FILE_WAIT", 0.3)
+    app, release, started = gate
+    page = threading.Thread(target=call, args=(app, "/slow-page"))
+    page.start()
+    while "/slow-page" not in started:
+        time.sleep(0.005)
+    before = time.monotonic()
+    downloads = [threading.Thread(target=call, args=(app, f"/data/table-{n}.csv")) for n in range(3)]
+    for download in downloads:
+        download.start()
+    for download in downloads:
+        download.join(10)
+    went = sorted(started[f"/data/table-{n}.csv"] - before for n in range(3))
+    assert went[0] >= 0.3 and went[1] >= 0.6 and went[2] >= 0.9     # each waited its own FILE_WAIT
+    release.set()
+    page.join(10)
+
+
 def test_download_without_pages_does_not_wait(gate):
     app, _, _ = gate
     assert pages_first.wait_for_pages(limit=20.0) < 5.0

@@ -19,7 +19,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from dashboards.web import pages_first
 
-FILE_THREADS = int(os.environ.get("MIGDASH_FILE_THREADS", 2))
+FILE_THREADS = int(os.environ.get("MIGDASH_FILE_THREADS", 4))   # as many as page threads: a file being built holds one
 _REQUEST_LINES = tuple(f"{method} {prefix}".encode() for method in ("GET", "HEAD")
                        for prefix in pages_first.FILE_PREFIXES)
 _PEEK = max(len(line) for line in _REQUEST_LINES)

@@ -2,19 +2,20 @@
 
 A download is cheap once its file is built (dashboards/web/table_files.py), but a burst of them
 asked back to back still takes the cores from the pages: 16 connections on
-`/data/observations.xlsx` made `/` 5-6x slower (docs/DEPLOY.md). Here every request that is not a
-file download counts as a page while the app answers it; a file download starts when no page is
+`/data/observations.xlsx` made `/` 5-8x slower (docs/DEPLOY.md). Here every other request counts
+as a page while it is answered (the app's part here, the whole of it in gunicorn's worker,
+dashboards/web/gunicorn_worker.py). A `/data/` or `/download/` request starts when no page is
 being answered in any worker and none was for QUIET seconds, or after FILE_WAIT seconds at the
-latest, so a file costs a person at most a quarter of a second and a burst of them cannot slow the
-pages. (The quiet moment counts: a page's address is parsed and its answer written outside the
-app, so "none in the app right now" is true often between two pages of a busy site.)
+latest. On a quiet site nothing waits; on a busy one a file costs a person up to a quarter of a
+second more; while pages are asked for without pause, each worker lets one download go every
+FILE_WAIT, so a flood of downloads slows the downloads, not the pages.
 
 The counts (and when a page last finished) live in memory shared by every gunicorn worker
 (mapped before the workers are forked, `preload_app`), one slot per worker that only that worker
 writes: no lock is shared between processes, so a worker killed mid-request cannot block the
 others (its stale count only makes downloads wait the full FILE_WAIT until its slot is taken
-again). Waiting would hold a page
-thread, so gunicorn runs file downloads on threads of their own (dashboards/web/gunicorn_worker.py).
+again). A waiting download would hold a page thread, so gunicorn's worker runs them on threads of
+their own.
 """
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ _shared = mmap.mmap(-1, SLOTS * 2 * 8)      # anonymous and shared: the forked w
 _slots = memoryview(_shared).cast("q")      # per slot: pages in the app, when the last one finished (ns)
 _slot = 0
 _local_lock = threading.Lock()              # this process's threads updating its own slot
+# One waiting download of a process looks at the counts; the others sleep on this lock, without
+# waking up (each wake-up takes the GIL from a page being made), and are let go one at a time.
+_gate = threading.Lock()
 
 
 def is_file_path(path: str) -> bool:
@@ -67,11 +71,13 @@ def page_finished() -> None:
 
 
 def wait_for_pages(limit: float | None = None) -> float:
-    """Wait for a quiet moment of the pages, `limit` seconds (FILE_WAIT) at most; the seconds waited."""
+    """Wait for a quiet moment of the pages, `limit` seconds (FILE_WAIT) at most once this process's
+    downloads waiting before it have started; the seconds waited."""
     started = time.monotonic()
-    deadline = started + (FILE_WAIT if limit is None else limit)
-    while not pages_quiet() and time.monotonic() < deadline:
-        time.sleep(POLL)
+    with _gate:
+        deadline = time.monotonic() + (FILE_WAIT if limit is None else limit)
+        while not pages_quiet() and time.monotonic() < deadline:
+            time.sleep(POLL)
     return time.monotonic() - started
 
 
