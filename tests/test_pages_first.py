@@ -115,6 +115,28 @@ def test_download_without_pages_does_not_wait(gate):
     assert call(app, "/data/datapackage.json") == [b"/data/datapackage.json"]
 
 
+def test_with_download_threads_a_download_on_a_page_thread_does_not_wait(gate, monkeypatch):
+    monkeypatch.setattr(pages_first, "FILE_WAIT", 20.0)
+    monkeypatch.setattr(pages_first, "_file_threads", None)
+    pages_first.wait_only_on_threads_named("files")
+    app, release, started = gate
+    page = threading.Thread(target=call, args=(app, "/slow-page"))
+    page.start()
+    while "/slow-page" not in started:
+        time.sleep(0.005)
+    before = time.monotonic()
+    assert call(app, "/data/observations.csv") == [b"/data/observations.csv"]   # this thread is a page thread
+    assert time.monotonic() - before < 10
+    on_file_thread = threading.Thread(target=call, args=(app, "/data/observations.json"), name="files_0")
+    on_file_thread.start()
+    time.sleep(0.2)
+    assert "/data/observations.json" not in started                            # a download thread waits
+    release.set()
+    on_file_thread.join(10)
+    page.join(10)
+    assert "/data/observations.json" in started
+
+
 def test_a_failing_page_is_counted_out(monkeypatch):
     def broken(environ, start_response):
         raise RuntimeError("boom")

@@ -184,3 +184,31 @@ def test_serving_publish_and_rollback_under_load(fresh_data_dir):
         assert late and {r["version"] for r in late} == {version}, f"{version} served {grace} s after the switch"
     # picked up without a restart: the two workers started with the server are the ones running
     assert len(server.booted()) == 2 and set(server.booted()) == running, server.log()
+
+
+def test_serving_late_requests_and_downloads_beside_pages(data_dir):
+    """gunicorn's worker tells a download by its request line (dashboards/web/gunicorn_worker.py):
+    a connection whose request comes late, one that sends nothing and closes, and pages and
+    downloads in turn on one kept-alive connection are all answered."""
+    import http.client
+
+    server = Gunicorn(data_dir)
+    try:
+        idle = socket.create_connection(("127.0.0.1", server.port))
+        idle.close()                                  # accepted, never asked anything
+        late = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        late.connect()
+        time.sleep(0.5)                               # accepted before its request arrives
+        answers = []
+        for path in ("/data/datapackage.json", "/robots.txt", "/data/observations.csv", "/api/v1/",
+                     "/download/no-such-chart.csv"):
+            late.request("GET", path)
+            response = late.getresponse()
+            answers.append((path, response.status, response.getheader("X-Data-Version") is not None,
+                            len(response.read()) > 0))
+        late.close()
+    finally:
+        server.stop()
+    assert answers == [("/data/datapackage.json", 200, True, True), ("/robots.txt", 200, True, True),
+                       ("/data/observations.csv", 200, True, True), ("/api/v1/", 200, True, True),
+                       ("/download/no-such-chart.csv", 404, True, True)]

@@ -3,17 +3,21 @@
 A download may wait for the pages before it starts (dashboards/web/pages_first.py); on the
 worker's page threads a burst of waiting downloads would leave no thread for the pages. The main
 loop peeks at the request line of a connection that is ready (without reading it) and hands
-`GET /data/…` and `GET /download/…` to FILE_THREADS threads of their own; everything else, and
-a connection whose request has not arrived yet, goes to the page threads as before. Both lanes
-run gunicorn's own request handling, so a request put in the wrong lane is still answered. A page
+`GET /data/…` and `GET /download/…` to FILE_THREADS threads of their own, everything else to the
+page threads as before; a connection whose request has not arrived yet waits on the poller until
+it has. Both lanes run gunicorn's own request handling, and a download that reaches a page thread
+all the same (read ahead with another request) does not wait there. A page
 counts as being answered from the moment it is seen here, while it waits for a thread and while
 its answer is written, not only while the app makes it (which pages_first's middleware counts).
 """
 from __future__ import annotations
 
 import os
+import selectors
 import socket
+import time
 from concurrent import futures
+from functools import partial
 
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -45,20 +49,33 @@ def is_file_request(conn) -> bool:
 class FileLaneWorker(ThreadWorker):
     def init_process(self):
         pages_first.use_slot(self.age)
+        pages_first.wait_only_on_threads_named("files")
         self.file_pool = futures.ThreadPoolExecutor(max_workers=FILE_THREADS, thread_name_prefix="files")
         super().init_process()
 
     def enqueue_req(self, conn):
         start = request_start(conn)
+        if not start and not conn.data_ready:
+            self._wait_for_request(conn)
+            return
         if start.startswith(_REQUEST_LINES):
             done = self.file_pool.submit(self.handle, conn)
         elif start:     # a page asked for: counted from now, while it waits for a thread too
             pages_first.page_started()
             done = self.tpool.submit(self.handle, conn)
             done.add_done_callback(lambda fut: pages_first.page_finished())
-        else:           # nothing sent yet (a new or idle connection): not a page until it asks
+        else:           # readable with nothing to peek at: closed by the client, or TLS
             done = self.tpool.submit(self.handle, conn)
         done.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
+
+    def _wait_for_request(self, conn):
+        """A connection accepted before its request arrived waits on the poller (as gunicorn's own
+        deferred connections do) and comes back here readable, to be told by its request line: a
+        download on a page thread would hold it while it waits."""
+        conn.sock.setblocking(False)
+        conn.timeout = time.monotonic() + self.cfg.keepalive
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
 
     def run(self):
         try:

@@ -27,7 +27,7 @@ import time
 FILE_PREFIXES = ("/data/", "/download/")
 FILE_WAIT = float(os.environ.get("MIGDASH_FILE_WAIT", "0.25"))   # seconds a download may wait at most
 QUIET = 0.01    # seconds without a page before a download starts
-POLL = 0.02     # waiting downloads look every 20 ms: they must not take the GIL from the pages often
+POLL = 0.05     # a waiting download looks every 50 ms: each look takes the GIL from a page being made
 SLOTS = 64      # more than the workers of any host; a worker's slot is its number modulo SLOTS
 
 _shared = mmap.mmap(-1, SLOTS * 2 * 8)      # anonymous and shared: the forked workers see one memory
@@ -37,6 +37,18 @@ _local_lock = threading.Lock()              # this process's threads updating it
 # One waiting download of a process looks at the counts; the others sleep on this lock, without
 # waking up (each wake-up takes the GIL from a page being made), and are let go one at a time.
 _gate = threading.Lock()
+_file_threads: str | None = None            # the name of download threads, when the server has them
+
+
+def wait_only_on_threads_named(prefix: str) -> None:
+    """A server running downloads on threads of their own: a download on any other thread (a page
+    thread) goes without waiting, so that no page thread is ever held by one."""
+    global _file_threads
+    _file_threads = prefix
+
+
+def _may_wait() -> bool:
+    return _file_threads is None or threading.current_thread().name.startswith(_file_threads)
 
 
 def is_file_path(path: str) -> bool:
@@ -85,7 +97,8 @@ def middleware(wsgi_app):
     """The WSGI app with pages counted and file downloads waiting for them."""
     def app(environ, start_response):
         if is_file_path(environ.get("PATH_INFO", "")):
-            wait_for_pages()
+            if _may_wait():
+                wait_for_pages()
             return wsgi_app(environ, start_response)
         page_started()
         try:
