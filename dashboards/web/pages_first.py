@@ -1,14 +1,14 @@
 """Pages before file downloads: a download waits a moment while pages are being answered.
 
 A download is cheap once its file is built (dashboards/web/table_files.py), but a burst of them
-asked back to back still takes the cores from the pages: 16 connections on
-`/data/observations.xlsx` made `/` 5-8x slower (docs/DEPLOY.md). Here every other request counts
-as a page while it is answered (the app's part here, the whole of it in gunicorn's worker,
+asked back to back still takes the cores from the pages: a burst on `/data/observations.xlsx`
+made `/` several times slower (docs/DEPLOY.md). Here every other request counts as a page while
+it is answered (the app's part here, the whole of it in gunicorn's worker,
 dashboards/web/gunicorn_worker.py). A `/data/` or `/download/` request starts when no page is
 being answered in any worker and none was for QUIET seconds, or after FILE_WAIT seconds at the
-latest. On a quiet site nothing waits; on a busy one a file costs a person up to a quarter of a
-second more; while pages are asked for without pause, each worker lets one download go every
-FILE_WAIT, so a flood of downloads slows the downloads, not the pages.
+latest. On a quiet site nothing waits; on a busy one a file costs a person up to FILE_WAIT more;
+while pages are asked for without pause, each worker lets one download go every FILE_WAIT, so a
+flood of downloads slows the downloads, not the pages.
 
 The counts (and when a page last finished) live in memory shared by every gunicorn worker
 (mapped before the workers are forked, `preload_app`), one slot per worker that only that worker
