@@ -43,13 +43,19 @@ def call(app, path: str) -> list[bytes]:
     return list(app({"PATH_INFO": path, "REQUEST_METHOD": "GET"}, lambda status, headers: None))
 
 
-def test_download_waits_for_the_page_being_answered(gate, monkeypatch):
-    monkeypatch.setattr(pages_first, "FILE_WAIT", 20.0)
-    app, release, started = gate
+def slow_page(app, started: dict) -> threading.Thread:
+    """A page being answered until the test releases it."""
     page = threading.Thread(target=call, args=(app, "/slow-page"))
     page.start()
     while "/slow-page" not in started:
         time.sleep(0.005)
+    return page
+
+
+def test_download_waits_for_the_page_being_answered(gate, monkeypatch):
+    monkeypatch.setattr(pages_first, "FILE_WAIT", 20.0)
+    app, release, started = gate
+    page = slow_page(app, started)
     answers = []
     download = threading.Thread(target=lambda: answers.append(call(app, "/data/observations.xlsx")))
     download.start()
@@ -68,10 +74,7 @@ def test_download_waits_for_the_page_being_answered(gate, monkeypatch):
 def test_download_waits_no_longer_than_file_wait(gate, monkeypatch):
     monkeypatch.setattr(pages_first, "FILE_WAIT", 0.3)
     app, release, started = gate
-    page = threading.Thread(target=call, args=(app, "/slow-page"))
-    page.start()
-    while "/slow-page" not in started:
-        time.sleep(0.005)
+    page = slow_page(app, started)
     before = time.monotonic()
     assert call(app, "/download/chart.csv") == [b"/download/chart.csv"]   # the page still runs
     assert time.monotonic() - before >= 0.3
@@ -93,10 +96,7 @@ def test_download_waits_for_a_quiet_moment_after_a_page(gate, monkeypatch):
 def test_while_pages_stay_busy_downloads_go_one_at_a_time(gate, monkeypatch):
     monkeypatch.setattr(pages_first, "FILE_WAIT", 0.3)
     app, release, started = gate
-    page = threading.Thread(target=call, args=(app, "/slow-page"))
-    page.start()
-    while "/slow-page" not in started:
-        time.sleep(0.005)
+    page = slow_page(app, started)
     before = time.monotonic()
     downloads = [threading.Thread(target=call, args=(app, f"/data/table-{n}.csv")) for n in range(3)]
     for download in downloads:
@@ -120,10 +120,7 @@ def test_with_download_threads_a_download_on_a_page_thread_does_not_wait(gate, m
     monkeypatch.setattr(pages_first, "_file_threads", None)
     pages_first.wait_only_on_threads_named("files")
     app, release, started = gate
-    page = threading.Thread(target=call, args=(app, "/slow-page"))
-    page.start()
-    while "/slow-page" not in started:
-        time.sleep(0.005)
+    page = slow_page(app, started)
     before = time.monotonic()
     assert call(app, "/data/observations.csv") == [b"/data/observations.csv"]   # this thread is a page thread
     assert time.monotonic() - before < 10
