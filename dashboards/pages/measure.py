@@ -24,24 +24,27 @@ PARAMS: list[Param] = []   # the measure is the path's <measure_id>, looked up b
 
 
 def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in
-                               ("plan.col_indicator", "plan.baseline", "plan.target", "plan.actual", "plan.col_status")]))
+    # on a phone each row is a block and each cell is named by its data-label (table-stacked in
+    # assets/10-theme.css): five columns side by side scrolled sideways and cut the caption
+    names = [t(k, lang) for k in ("plan.col_indicator", "plan.baseline", "plan.target", "plan.actual", "plan.col_status")]
+    head = html.Thead(html.Tr([html.Th(name, scope="col") for name in names]))
     rows = []
     for r in indicators.to_dict("records"):
-        def cell(text, value):
+        def cell(text, value, name):
             shown = number(value, lang) if present(value) else "–"
             # the text as written, or nothing (an empty cell is NaN here: never show "nan")
-            return html.Td([html.Div(shown, className="num"), html.Div(text if isinstance(text, str) else "", className="as-written")])
+            return html.Td([html.Div(shown, className="num"), html.Div(text if isinstance(text, str) else "", className="as-written")],
+                           **{"data-label": name})
         status = t(f"status.{r['status']}", lang) + (f" ({t('status.manual', lang)})" if r["status_source"] == "manual" else "")
         rows.append(html.Tr([
             html.Th([r["label_name"], html.Div(t(f"unit.{r['unit']}", lang) + (
                 f" · {t('measure.comparison_' + r['comparison'].replace(' ', '_'), lang)}" if isinstance(r["comparison"], str) else ""),
                 className="as-written")], scope="row"),
-            cell(r["baseline_text"], r["baseline_value"]), cell(r["target_text"], r["target_value"]),
-            cell(r["actual_period"], r["actual_value"]), html.Td(status),
+            cell(r["baseline_text"], r["baseline_value"], names[1]), cell(r["target_text"], r["target_value"], names[2]),
+            cell(r["actual_period"], r["actual_value"], names[3]), html.Td(status, **{"data-label": names[4]}),
         ]))
     return html.Div(html.Table([html.Caption(t("measure.indicators_caption", lang)), head, html.Tbody(rows)],
-                               className="table indicator-table"), className="table-responsive")
+                               className="table indicator-table table-stacked"), className="table-responsive")
 
 
 def lookups(snap, lang: str) -> dict:

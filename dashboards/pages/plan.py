@@ -287,15 +287,18 @@ def _kpis(measures: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> dbc.Ro
 def _goal_table(snap, measures, indicators, lang: str) -> html.Div:
     summary = goal_summary(snap, measures, indicators)
     names = goal_labels(snap, lang)
-    rows = [html.Tr([html.Th(f"{r.goal}. {names.get(r.goal, '')}", scope="row"), html.Td(number(r.measures, lang), className="num"),
-                     html.Td(money(r.budget_bgn, "BGN", lang) if r.budget_bgn else "–", className="num"),
-                     html.Td(number(r.indicators, lang), className="num"), html.Td(number(r.numeric_targets, lang), className="num")])
+    cols = [t(k, lang) for k in ("plan.col_goal", "plan.kpi_measures", "plan.col_budget_short", "plan.col_indicators",
+                                 "plan.col_numeric")]
+
+    def cell(text: str, col: int):   # named by its column on a phone (table-stacked, assets/10-theme.css)
+        return html.Td(text, className="num", **{"data-label": cols[col]})
+    rows = [html.Tr([html.Th(f"{r.goal}. {names.get(r.goal, '')}", scope="row"), cell(number(r.measures, lang), 1),
+                     cell(money(r.budget_bgn, "BGN", lang) if r.budget_bgn else "–", 2),
+                     cell(number(r.indicators, lang), 3), cell(number(r.numeric_targets, lang), 4)])
             for r in summary.itertuples()]
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className=None if k == "plan.col_goal" else "num") for k in
-                               ("plan.col_goal", "plan.kpi_measures", "plan.col_budget_short", "plan.col_indicators",
-                                "plan.col_numeric")]))
+    head = html.Thead(html.Tr([html.Th(name, scope="col", className=None if i == 0 else "num") for i, name in enumerate(cols)]))
     return html.Div(html.Table([html.Caption(t("plan.per_goal", lang)), head, html.Tbody(rows)],
-                               className="table table-sm goal-table"), className="table-responsive")
+                               className="table table-sm goal-table table-stacked"), className="table-responsive")
 
 
 def layout(**query):

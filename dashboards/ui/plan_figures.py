@@ -48,6 +48,7 @@ def goal_status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
 
 
 X_MIN = -28   # the dumbbells' axis starts left of 0 % so that baselines' values fit beside their dots
+LABEL_CHARS = 42   # a name's line above its dumbbell, in characters: longer lines ran past a phone's chart
 
 
 def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
@@ -58,7 +59,7 @@ def baseline_target_figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     """
     if rows.empty:
         return empty_figure(t("plan.chart_no_numeric", lang), lang)
-    labels = [wrap_label(v, 56) for v in rows["label"].tolist()]
+    labels = [wrap_label(v, LABEL_CHARS) for v in rows["label"].tolist()]
     n = len(labels)
     rows_y = list(range(n))     # row positions, top down (the names are written above the rows)
     line_x, line_y = [], []
