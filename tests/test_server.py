@@ -110,3 +110,18 @@ def test_server_unknown_addresses_and_ids_answer_404(client, path, words):
         assert response.status_code == 404 and words in response.get_data(as_text=True)
     assert client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"}).status_code == 200
     assert client.get("/plan/measure/2024-038").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/data/observations.xlsx", "/data/datapackage.json", "/download/statistics-asylum.csv",
+                                  "/data/feed.atom"])
+def test_server_files_before_any_data_is_published_answer_503(client, monkeypatch, caplog, path):
+    from dashboards.store import current
+
+    def unavailable():
+        raise current.DataUnavailable("no published data: run `python -m etl build`")
+    monkeypatch.setattr(current, "snapshot", unavailable)
+    response = client.get(path)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60" and response.mimetype == "text/plain"
+    assert b"No data is published yet" in response.data
+    assert not [r for r in caplog.records if r.exc_info]          # one line, no traceback

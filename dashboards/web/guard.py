@@ -1,5 +1,6 @@
 """Malformed requests to Dash's own endpoints: a short 400 (callbacks) or a 404 (component
-suites), one log line each, never a 500 with a traceback.
+suites), one log line each, never a 500 with a traceback; a file or feed asked for before any
+data is published: a 503 saying so.
 
 Dash trusts the body of `/_dash-update-component` (the renderer wrote it): a probe that sends
 `null`, an unknown output, mismatched inputs, a number as `pathname` or 5,000 nested lists got
@@ -16,6 +17,8 @@ import traceback
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound
+
+from dashboards.store import current
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2048
@@ -139,3 +142,9 @@ def install(server: Flask, app) -> None:
             raise NotFound() from None
 
     server.view_functions[SUITES_RULE] = guarded_suites
+
+    @server.errorhandler(current.DataUnavailable)
+    def no_data(exc):   # nothing published yet, or only a damaged version: say so, one log line
+        log.warning("%s %s: %s", request.method, request.path[:120], exc)
+        return Response("No data is published yet; try again later.\n", status=503, mimetype="text/plain",
+                        headers={"Retry-After": "60", "Cache-Control": "no-store"})
