@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from dashboards.store import current
 from dashboards.ui.params import Param, parse
+from dashboards.ui.components.common import labelled
 from dashboards.ui.components.shell import href, page
 from dashboards.i18n import day, t
 from etl.contract import BANDS
@@ -16,27 +17,29 @@ PARAMS: list[Param] = []   # one view: the query holds only `lang`
 
 def _sources(snap, lang: str) -> html.Div:
     sources = snap["sources"]
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in
-                               ("about.col_source", "about.col_provider", "about.col_licence", "about.col_retrieved")]))
+    cols = [t(k, lang) for k in ("about.col_source", "about.col_provider", "about.col_licence", "about.col_retrieved")]
+    head = html.Thead(html.Tr([html.Th(name, scope="col") for name in cols]))
     rows = [html.Tr([
-        html.Td([html.A(s["title"], href=s["url"], rel="noopener") if isinstance(s["url"], str) and s["url"].startswith("http")
-                 else s["title"], html.Div(s["file"], className="as-written")]),
-        html.Td(s["provider"]), html.Td(s["license"] or "–"),
-        html.Td(day(s["retrieved"], lang) if isinstance(s["retrieved"], str) and s["retrieved"] else "–"),
+        labelled(cols[0], [html.A(s["title"], href=s["url"], rel="noopener")
+                           if isinstance(s["url"], str) and s["url"].startswith("http") else s["title"],
+                           html.Div(s["file"], className="as-written")]),
+        labelled(cols[1], s["provider"]), labelled(cols[2], s["license"] or "–"),
+        labelled(cols[3], day(s["retrieved"], lang) if isinstance(s["retrieved"], str) and s["retrieved"] else "–"),
     ]) for s in sources.to_dict("records")]
     return html.Div(html.Table([html.Caption(t("about.sources_caption", lang)), head, html.Tbody(rows)],
-                               className="table table-sm"), className="table-responsive")
+                               className="table table-sm table-stacked"), className="table-responsive")
 
 
 def _glossary(snap, lang: str) -> html.Div:
     inst = snap["institutions"].sort_values("abbr_bg")
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in
-                               ("about.col_abbr_bg", "about.col_name_bg", "about.col_abbr_en", "about.col_name_en")]))
-    rows = [html.Tr([html.Td(dcc.Link(r["abbr_bg"], href=href(f"/institutions/{r['code']}", lang)), lang="bg"),
-                     html.Td(r["name_bg"], lang="bg"), html.Td(r["abbr_en"], lang="en"), html.Td(r["name_en"], lang="en")])
+    cols = [t(k, lang) for k in ("about.col_abbr_bg", "about.col_name_bg", "about.col_abbr_en", "about.col_name_en")]
+    head = html.Thead(html.Tr([html.Th(name, scope="col") for name in cols]))
+    rows = [html.Tr([labelled(cols[0], dcc.Link(r["abbr_bg"], href=href(f"/institutions/{r['code']}", lang)), lang="bg"),
+                     labelled(cols[1], r["name_bg"], lang="bg"), labelled(cols[2], r["abbr_en"], lang="en"),
+                     labelled(cols[3], r["name_en"], lang="en")])
             for r in inst.to_dict("records")]
     return html.Div(html.Table([html.Caption(t("about.glossary_caption", lang)), head, html.Tbody(rows)],
-                               className="table table-sm"), className="table-responsive")
+                               className="table table-sm table-stacked"), className="table-responsive")
 
 
 def layout(**query):

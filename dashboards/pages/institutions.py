@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboards.store import current
 from dashboards.ui.params import Param, parse, sync_url
+from dashboards.ui.components.common import labelled
 from dashboards.ui.components.shell import href, page
 from dashboards.i18n import money, number, t
 from dashboards.store.plans import budget_total, label_column
@@ -64,15 +65,16 @@ def layout(**query):
     if state["q"]:
         needle = state["q"].lower()
         tree = [(d, r) for d, r in tree if needle in r["search"]]  # either language
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col", className=c) for k, c in
-                               (("institutions.col_name", None), ("institutions.col_responsible", "num"),
-                                ("institutions.col_partner", "num"), ("institutions.col_budget", "num"))]))
+    cols = [t(k, lang) for k in ("institutions.col_name", "institutions.col_responsible", "institutions.col_partner",
+                                 "institutions.col_budget")]
+    head = html.Thead(html.Tr([html.Th(name, scope="col", className="num" if i else None) for i, name in enumerate(cols)]))
     body_rows = [html.Tr([
         html.Th([dcc.Link(r["abbr"], href=href(f"/institutions/{r['code']}", lang), className="fw-semibold"),
                  html.Span(" — " + r["name"] if r["name"] != r["abbr"] else "")],
                 scope="row", style={"paddingLeft": f"{0.5 + 1.25 * depth}rem"}),
-        html.Td(number(r["responsible"], lang), className="num"), html.Td(number(r["partner"], lang), className="num"),
-        html.Td(money(r["budget_bgn"], "BGN", lang) if r["budget_bgn"] else "–", className="num"),
+        labelled(cols[1], number(r["responsible"], lang), className="num"),
+        labelled(cols[2], number(r["partner"], lang), className="num"),
+        labelled(cols[3], money(r["budget_bgn"], "BGN", lang) if r["budget_bgn"] else "–", className="num"),
     ]) for depth, r in tree]
     body = [
         html.H1(t("institutions.title", lang)),
@@ -84,7 +86,7 @@ def layout(**query):
         html.P(t("institutions.count", lang, count=number(len(tree), lang)), className="result-count", id="institutions-count",
                role="status"),
         html.Div(html.Table([html.Caption(t("institutions.caption", lang)), head, html.Tbody(body_rows)],
-                            className="table institution-table"), className="table-responsive"),
+                            className="table institution-table table-stacked"), className="table-responsive"),
     ]
     return page(lang, "/institutions", query, t("institutions.title", lang), body)
 

@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboards.store import current
 from dashboards.ui.charts import ChartData, about_for
 from dashboards.ui.components.chart import chart_block
-from dashboards.ui.components.common import facts, institution_links, not_found
+from dashboards.ui.components.common import facts, institution_links, labelled, not_found
 from dashboards.ui.params import Param, parse
 from dashboards.ui.components.shell import href, page, status_banner
 from dashboards.ui.plan_figures import baseline_target_figure, measure_history_figure
@@ -24,8 +24,6 @@ PARAMS: list[Param] = []   # the measure is the path's <measure_id>, looked up b
 
 
 def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
-    # on a phone each row is a block and each cell is named by its data-label (table-stacked in
-    # assets/10-theme.css): five columns side by side scrolled sideways and cut the caption
     names = [t(k, lang) for k in ("plan.col_indicator", "plan.baseline", "plan.target", "plan.actual", "plan.col_status")]
     head = html.Thead(html.Tr([html.Th(name, scope="col") for name in names]))
     rows = []
@@ -33,15 +31,14 @@ def _indicator_rows(indicators: pd.DataFrame, lang: str) -> html.Table:
         def cell(text, value, name):
             shown = number(value, lang) if present(value) else "–"
             # the text as written, or nothing (an empty cell is NaN here: never show "nan")
-            return html.Td([html.Div(shown, className="num"), html.Div(text if isinstance(text, str) else "", className="as-written")],
-                           **{"data-label": name})
+            return labelled(name, [html.Div(shown, className="num"), html.Div(text if isinstance(text, str) else "", className="as-written")])
         status = t(f"status.{r['status']}", lang) + (f" ({t('status.manual', lang)})" if r["status_source"] == "manual" else "")
         rows.append(html.Tr([
             html.Th([r["label_name"], html.Div(t(f"unit.{r['unit']}", lang) + (
                 f" · {t('measure.comparison_' + r['comparison'].replace(' ', '_'), lang)}" if isinstance(r["comparison"], str) else ""),
                 className="as-written")], scope="row"),
             cell(r["baseline_text"], r["baseline_value"], names[1]), cell(r["target_text"], r["target_value"], names[2]),
-            cell(r["actual_period"], r["actual_value"], names[3]), html.Td(status, **{"data-label": names[4]}),
+            cell(r["actual_period"], r["actual_value"], names[3]), labelled(names[4], status),
         ]))
     return html.Div(html.Table([html.Caption(t("measure.indicators_caption", lang)), head, html.Tbody(rows)],
                                className="table indicator-table table-stacked"), className="table-responsive")

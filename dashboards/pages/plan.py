@@ -12,7 +12,7 @@ from dash import Input, Output, clientside_callback, dcc, html
 from dashboards.store import current
 from dashboards.ui.charts import ChartData, about_for, register_chart
 from dashboards.ui.components.chart import chart_block
-from dashboards.ui.components.common import measure_card, measure_cards, native_select
+from dashboards.ui.components.common import labelled, measure_card, measure_cards, native_select
 from dashboards.ui.params import Param, parse, sync_url
 from dashboards.ui.components.shell import href, page, status_banner
 from dashboards.ui.plan_figures import baseline_target_figure, goal_status_figure
@@ -289,12 +289,10 @@ def _goal_table(snap, measures, indicators, lang: str) -> html.Div:
     names = goal_labels(snap, lang)
     cols = [t(k, lang) for k in ("plan.col_goal", "plan.kpi_measures", "plan.col_budget_short", "plan.col_indicators",
                                  "plan.col_numeric")]
-
-    def cell(text: str, col: int):   # named by its column on a phone (table-stacked, assets/10-theme.css)
-        return html.Td(text, className="num", **{"data-label": cols[col]})
-    rows = [html.Tr([html.Th(f"{r.goal}. {names.get(r.goal, '')}", scope="row"), cell(number(r.measures, lang), 1),
-                     cell(money(r.budget_bgn, "BGN", lang) if r.budget_bgn else "–", 2),
-                     cell(number(r.indicators, lang), 3), cell(number(r.numeric_targets, lang), 4)])
+    rows = [html.Tr([html.Th(f"{r.goal}. {names.get(r.goal, '')}", scope="row")]
+                    + [labelled(cols[i], text, className="num") for i, text in enumerate(
+                        (number(r.measures, lang), money(r.budget_bgn, "BGN", lang) if r.budget_bgn else "–",
+                         number(r.indicators, lang), number(r.numeric_targets, lang)), start=1)])
             for r in summary.itertuples()]
     head = html.Thead(html.Tr([html.Th(name, scope="col", className=None if i == 0 else "num") for i, name in enumerate(cols)]))
     return html.Div(html.Table([html.Caption(t("plan.per_goal", lang)), head, html.Tbody(rows)],

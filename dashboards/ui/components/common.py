@@ -1,4 +1,4 @@
-"""Small building blocks shared by pages: not-found content, definition lists, links."""
+"""Small building blocks shared by pages: not-found content, definition lists, links, table cells."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -7,6 +7,12 @@ from dash import dcc, html
 from dashboards.ui.components.deferred import deferred
 from dashboards.ui.components.shell import href, page
 from dashboards.i18n import t
+
+
+def labelled(label: str, children, **attrs) -> html.Td:
+    """A cell of a `table-stacked` table: on a phone each row is a block and each value is named by
+    its column (assets/10-theme.css), so that nothing scrolls sideways and the caption is whole."""
+    return html.Td(children, **attrs, **{"data-label": label})
 
 
 def not_found(lang: str, path: str, query: dict) -> html.Div:
