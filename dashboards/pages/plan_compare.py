@@ -14,7 +14,7 @@ from dash import Input, Output, State, clientside_callback, dcc, html
 
 from dashboards.store import current
 from dashboards.ui.charts import ChartData, about_for, register_chart
-from dashboards.ui.components.common import native_select
+from dashboards.ui.components.common import labelled, native_select
 from dashboards.ui.components.deferred import deferred, opener
 from dashboards.ui.params import Param, parse, sync_url
 from dashboards.ui.components.shell import href, page, status_banner
@@ -205,17 +205,19 @@ def _measure_link(mid, number_, lang: str):
 
 
 def _counts_table(counts: dict, names: dict, lang: str) -> html.Div:
+    groups = {c: t(f"compare.group_{c}", lang) for c in COUNTED}
     head = html.Thead(html.Tr([html.Th(t("plan.col_goal", lang), scope="col")]
-                              + [html.Th(t(f"compare.group_{c}", lang), scope="col", className="num") for c in COUNTED]))
+                              + [html.Th(groups[c], scope="col", className="num") for c in COUNTED]))
     body = [html.Tr([html.Th(f"{g}. {names.get(g, '')}", scope="row")]
-                    + [html.Td(number(counts[g][c], lang), className="num") for c in COUNTED])
+                    + [labelled(groups[c], number(counts[g][c], lang), className="num") for c in COUNTED])
             for g in counts]
     totals = html.Tr([html.Th(t("compare.total", lang), scope="row")]
-                     + [html.Td(number(sum(n[c] for n in counts.values()), lang), className="num", id=f"compare-total-{c}")
-                        for c in COUNTED],
+                     + [labelled(groups[c], number(sum(n[c] for n in counts.values()), lang), className="num",
+                                 id=f"compare-total-{c}") for c in COUNTED],
                      className="compare-total")
     return html.Div(html.Table([html.Caption(t("compare.counts_caption", lang)), head, html.Tbody(body + [totals])],
-                               className="table table-sm goal-table compare-counts"), className="table-responsive")
+                               className="table table-sm goal-table compare-counts table-stacked"),
+                    className="table-responsive")
 
 
 def _table_row(r: dict, lang: str) -> html.Tr:
