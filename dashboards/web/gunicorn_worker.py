@@ -3,12 +3,12 @@
 A download may wait for the pages before it starts (dashboards/web/pages_first.py); on the
 worker's page threads a burst of waiting downloads would leave no thread for the pages. The main
 loop peeks at the request line of a connection that is ready (without reading it) and hands
-`GET /data/…` and `GET /download/…` to FILE_THREADS threads of their own, everything else to the
-page threads as before; a connection whose request has not arrived yet waits on the poller until
-it has. Both lanes run gunicorn's own request handling, and a download that reaches a page thread
-all the same (read ahead with another request) does not wait there. A page
-counts as being answered from the moment it is seen here, while it waits for a thread and while
-its answer is written, not only while the app makes it (which pages_first's middleware counts).
+`GET`/`HEAD` of `/data/…` and `/download/…` to FILE_THREADS threads of their own, everything else
+to the page threads as before; a connection whose request has not arrived yet waits on the poller
+until it has. Both lanes run gunicorn's own request handling, and a download that reaches a page
+thread all the same (read ahead with another request) does not wait there. A page counts as being
+answered from the moment it is seen here, while it waits for a thread and while its answer is
+written, not only while the app makes it (which pages_first's middleware counts).
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ FILE_THREADS = int(os.environ.get("MIGDASH_FILE_THREADS", 4))   # as many as pag
 _REQUEST_LINES = tuple(f"{method} {prefix}".encode() for method in ("GET", "HEAD")
                        for prefix in pages_first.FILE_PREFIXES)
 _PEEK = max(len(line) for line in _REQUEST_LINES)
+FILE_THREAD_NAME = "files"
 
 
 def request_start(conn) -> bytes:
@@ -49,8 +50,8 @@ def is_file_request(conn) -> bool:
 class FileLaneWorker(ThreadWorker):
     def init_process(self):
         pages_first.use_slot(self.age)
-        pages_first.wait_only_on_threads_named("files")
-        self.file_pool = futures.ThreadPoolExecutor(max_workers=FILE_THREADS, thread_name_prefix="files")
+        pages_first.wait_only_on_threads_named(FILE_THREAD_NAME)
+        self.file_pool = futures.ThreadPoolExecutor(max_workers=FILE_THREADS, thread_name_prefix=FILE_THREAD_NAME)
         super().init_process()
 
     def enqueue_req(self, conn):
