@@ -898,8 +898,9 @@ def burst_run(args, wrk_bin: str, folder: Path) -> bool:
         for n in range(args.rounds):
             out = folder / f"quiet-{n}.out"
             quiet_runs.append(wrk_wait(wrk_start(wrk_bin, server.url + "/", 2, phase, out), out))
-            burst = wrk_start(wrk_bin, target, args.connections, phase, folder / f"burst-{n}.out")   # at once: the
-            out = folder / f"busy-{n}.out"      # burst's rate is then the rate it gets while pages are asked for
+            # the burst and `/` start together: the burst's rate is the rate it gets while pages are asked for
+            burst = wrk_start(wrk_bin, target, args.connections, phase, folder / f"burst-{n}.out")
+            out = folder / f"busy-{n}.out"
             busy_runs.append(wrk_wait(wrk_start(wrk_bin, server.url + "/", 2, phase, out), out))
             bursts.append(wrk_wait(burst, folder / f"burst-{n}.out"))
             say(f"round {n + 1}: / quiet median {quiet_runs[-1].get('p50', 0):.1f} ms, beside the burst "

@@ -120,7 +120,9 @@ def test_with_download_threads_a_download_on_a_page_thread_does_not_wait(gate, m
     monkeypatch.setattr(pages_first, "_file_threads", None)
     pages_first.wait_only_on_threads_named("files")
     app, release, started = gate
+    pages_first.page_started()               # the worker counts the page it hands to a page thread
     page = slow_page(app, started)
+    assert pages_first.pages_in_flight() == 1   # ... and the middleware does not count it again
     before = time.monotonic()
     assert call(app, "/data/observations.csv") == [b"/data/observations.csv"]   # this thread is a page thread
     assert time.monotonic() - before < 10
@@ -129,8 +131,9 @@ def test_with_download_threads_a_download_on_a_page_thread_does_not_wait(gate, m
     time.sleep(0.2)
     assert "/data/observations.json" not in started                            # a download thread waits
     release.set()
-    on_file_thread.join(10)
     page.join(10)
+    pages_first.page_finished()
+    on_file_thread.join(10)
     assert "/data/observations.json" in started
 
 

@@ -8,7 +8,7 @@ to the page threads as before; a connection whose request has not arrived yet wa
 until it has. Both lanes run gunicorn's own request handling, and a download that reaches a page
 thread all the same (read ahead with another request) does not wait there. A page counts as being
 answered from the moment it is seen here, while it waits for a thread and while its answer is
-written, not only while the app makes it (which pages_first's middleware counts).
+written, not only while the app makes it (what pages_first's middleware counts without this worker).
 """
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 A download is cheap once its file is built (dashboards/web/table_files.py), but a burst of them
 asked back to back still takes the cores from the pages: a burst on `/data/observations.xlsx`
 made `/` several times slower (docs/DEPLOY.md). Here every other request counts as a page while
-it is answered (the app's part here, the whole of it in gunicorn's worker,
-dashboards/web/gunicorn_worker.py). A `/data/` or `/download/` request starts when no page is
+the app answers it; under gunicorn's worker (dashboards/web/gunicorn_worker.py) the worker counts
+it instead, from the moment it sees the request until the answer is written. A `/data/` or `/download/` request starts when no page is
 being answered in any worker and none was for QUIET seconds, or after FILE_WAIT seconds at the
 latest. On a quiet site nothing waits; on a busy one a file costs a person up to FILE_WAIT more;
 while pages are asked for without pause, each worker lets one download go every FILE_WAIT, so a
@@ -37,12 +37,13 @@ _local_lock = threading.Lock()              # this process's threads updating it
 # One waiting download of a process looks at the counts; the others sleep on this lock, without
 # waking up (each wake-up takes the GIL from a page being made), and are let go one at a time.
 _gate = threading.Lock()
-_file_threads: str | None = None            # the name of download threads, when the server has them
+_file_threads: str | None = None            # the name of download threads, when the server has them (and counts)
 
 
 def wait_only_on_threads_named(prefix: str) -> None:
-    """A server running downloads on threads of their own: a download on any other thread (a page
-    thread) goes without waiting, so that no page thread is ever held by one."""
+    """A server running downloads on threads of their own and counting the pages itself: a download
+    on any other thread (a page thread) goes without waiting, so that no page thread is ever held
+    by one, and the middleware counts nothing."""
     global _file_threads
     _file_threads = prefix
 
@@ -99,6 +100,8 @@ def middleware(wsgi_app):
         if is_file_path(environ.get("PATH_INFO", "")):
             if _may_wait():
                 wait_for_pages()
+            return wsgi_app(environ, start_response)
+        if _file_threads is not None:     # the server counts its pages (gunicorn_worker.py)
             return wsgi_app(environ, start_response)
         page_started()
         try:
